@@ -1,0 +1,3 @@
+//! Part 1, chapter 1: shared mutable state.
+
+pub mod counter;

@@ -1,0 +1,8 @@
+//! Runs reader code: the snippet runner shared by the local server and by
+//! `cargo xtask test`, so the code path a reader uses is the one CI proves.
+
+pub mod deps;
+pub mod runner;
+
+pub use deps::DepSet;
+pub use runner::{Edition, Exit, Limits, Mode, ProcessOutput, Report, Request, Runner};

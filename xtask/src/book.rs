@@ -1,0 +1,57 @@
+//! Building and serving the book.
+
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cmd, quizzes, tools};
+
+/// How long `mdbook build` may take. mdbook-quiz runs Tracing programs with
+/// no timeout of its own, so a program that never ends would hang the build.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Pinned tools, quiz schema check, `mdbook build`.
+pub fn build() -> Result<()> {
+    tools::install_all()?;
+    quizzes::check(false)?;
+    mdbook_build()
+}
+
+/// `mdbook build` under a timeout.
+pub fn mdbook_build() -> Result<()> {
+    cmd::step("Build the book (mdbook + quiz validation)");
+    let mut build = cmd::in_root("mdbook");
+    build.arg("build");
+    cmd::echo(&build);
+    let mut child = build.spawn().context("could not start mdbook")?;
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                bail!("`mdbook build` failed ({status}); its messages above name the chapter or quiz file");
+            }
+            println!("book built into book/ in {:.1} s", started.elapsed().as_secs_f64());
+            return Ok(());
+        }
+        if started.elapsed() > BUILD_TIMEOUT {
+            let _ = child.kill();
+            bail!(
+                "`mdbook build` did not finish in {} s — most likely a quiz Tracing program that never ends; `cargo xtask quizzes` names it",
+                BUILD_TIMEOUT.as_secs()
+            );
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Builds, then serves the book on 127.0.0.1.
+pub fn serve(port: u16) -> Result<()> {
+    build()?;
+    cmd::step("Serve the book");
+    println!("Serving the course at http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    let mut serve = Command::new("mdbook");
+    serve.current_dir(crate::root()).args(["serve", "--hostname", "127.0.0.1", "--port", &port.to_string()]);
+    cmd::run(&mut serve, "`mdbook serve` stopped with an error")
+}

@@ -1,0 +1,132 @@
+//! Every internal link and `#anchor` of the built HTML must resolve.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+
+use crate::cmd;
+
+/// Checks `book/`: each relative `href`/`src` names an existing file, and
+/// each fragment names an `id` in its target page.
+pub fn check() -> Result<()> {
+    cmd::step("Check internal links and anchors in book/");
+    let book = crate::root().join("book");
+    let mut pages = Vec::new();
+    collect_html(&book, &mut pages)?;
+    if pages.is_empty() {
+        bail!("no HTML in {}: build the book first", book.display());
+    }
+    let link_re = Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid regex");
+    let id_re = Regex::new(r#"\b(?:id|name)="([^"]*)""#).expect("valid regex");
+    let mut ids: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
+    let mut texts = Vec::new();
+    for page in &pages {
+        let text = fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
+        ids.insert(page.clone(), id_re.captures_iter(&text).map(|c| unescape(&c[1])).collect());
+        texts.push((page.clone(), text));
+    }
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (page, text) in &texts {
+        // mdBook's 404 page is served from any depth; it uses site-url links.
+        if page.file_name().is_some_and(|n| n == "404.html") {
+            continue;
+        }
+        let rel_page = page.strip_prefix(&book).unwrap_or(page);
+        for cap in link_re.captures_iter(text) {
+            let link = unescape(&cap[1]);
+            if link.is_empty() || is_external(&link) {
+                continue;
+            }
+            checked += 1;
+            let (path_part, fragment) = match link.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (link.as_str(), None),
+            };
+            let path_part = path_part.split('?').next().unwrap_or_default();
+            let target = if path_part.is_empty() {
+                page.clone()
+            } else {
+                let t = normalize(&page.parent().expect("page dir").join(path_part));
+                if t.is_dir() { t.join("index.html") } else { t }
+            };
+            if !target.exists() {
+                broken.push(format!("{}: link `{link}` points to a missing file", rel_page.display()));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+                && target.extension().is_some_and(|e| e == "html")
+                && !ids.get(&target).is_some_and(|set| set.contains(fragment))
+            {
+                broken.push(format!(
+                    "{}: link `{link}`: no anchor `#{fragment}` in that page",
+                    rel_page.display()
+                ));
+            }
+        }
+    }
+    if !broken.is_empty() {
+        bail!("{} broken internal link(s):\n  {}", broken.len(), broken.join("\n  "));
+    }
+    println!("{checked} internal links in {} pages resolve", pages.len());
+    Ok(())
+}
+
+fn collect_html(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_html(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_external(link: &str) -> bool {
+    link.starts_with("//")
+        || link.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.contains('#'))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_external_links() {
+        assert!(is_external("https://doc.rust-lang.org/std/"));
+        assert!(is_external("mailto:someone@example.org"));
+        assert!(is_external("//cdn.example.org/x.js"));
+        assert!(!is_external("mutex/poisoning.html#recovering"));
+        assert!(!is_external("../index.html"));
+    }
+}

@@ -1,0 +1,70 @@
+//! `cargo xtask …`: the course's build, serve and test commands.
+
+mod book;
+mod cmd;
+mod links;
+mod quizzes;
+mod snippets;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+/// Build, serve and check the Fearless Locking course.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install the pinned book tools (mdbook, mdbook-quiz, typos, zizmor)
+    /// with `cargo install --locked`, skipping those already at the pinned version.
+    InstallTools,
+    /// Check the quiz files, then build the book into `book/`.
+    Build,
+    /// Build the book and serve it on 127.0.0.1, with runnable snippets.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Run every check, in order, stopping at the first failure.
+    Test {
+        /// Skip the slow steps (loom models, browser tests) while iterating.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Compile and run every Rust block of the book (part of `test`).
+    Snippets,
+    /// Validate every quiz and run its Tracing programs (part of `test`).
+    Quizzes,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::InstallTools => tools::install_all(),
+        Command::Build => book::build(),
+        Command::Serve { port } => book::serve(port),
+        Command::Test { quick } => test::run(quick),
+        Command::Snippets => snippets::check(),
+        Command::Quizzes => quizzes::check(true),
+    };
+    if let Err(err) = result {
+        eprintln!("\nerror: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root (the parent of this crate).
+pub fn root() -> &'static Path {
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    })
+}

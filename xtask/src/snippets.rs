@@ -1,0 +1,370 @@
+//! Every Rust code block of the book, compiled with the playground's runner
+//! (the same engine that runs a reader's click on Run), and run unless it is
+//! marked `no_run`, `ignore` or `compile_fail`.
+//!
+//! Conventions (see CONTRIBUTING.md):
+//! - `{{#include file:anchor}}` / `{{#rustdoc_include file:anchor}}` are
+//!   expanded as mdBook does; lines starting with `# ` are hidden but compiled.
+//! - A block without `fn main` is wrapped in one, as mdBook does for Run.
+//! - `editionXXXX` overrides the book's edition; `compile_fail` blocks must not
+//!   compile (and must report each `E0XXX` code listed); `should_panic` blocks
+//!   must compile and fail at run time.
+//! - A ```` ```text,output ```` block right after a Rust block is what the page
+//!   claims it prints: stdout must equal it; for `compile_fail` and
+//!   `should_panic` blocks each shown line must appear in rustc's or the
+//!   program's stderr.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::thread;
+
+use anyhow::{Context, Result, bail};
+use playground::{DepSet, Edition, Limits, Report, Request, Runner};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+use crate::cmd;
+
+/// One fenced code block of a page.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The page, relative to the workspace.
+    pub page: PathBuf,
+    /// Line of the opening fence in the page source.
+    pub line: usize,
+    /// Words of the info string (`rust`, `no_run`, …).
+    pub attrs: Vec<String>,
+    /// Text with includes expanded (hidden lines still marked `# `).
+    pub text: String,
+}
+
+impl Block {
+    /// The block's language.
+    pub fn lang(&self) -> &str {
+        self.attrs.first().map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether the info string has `attr`.
+    pub fn has(&self, attr: &str) -> bool {
+        self.attrs.iter().any(|a| a == attr)
+    }
+
+    /// Where the block is, for messages.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.page.display(), self.line)
+    }
+}
+
+/// A Rust block and the output block the page shows after it, if any.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub block: Block,
+    pub shown_output: Option<String>,
+}
+
+impl Snippet {
+    /// The code rustc sees: hidden lines unmarked, `fn main` added if absent.
+    pub fn code(&self) -> String {
+        let code = strip_hidden(&self.block.text);
+        if code.contains("fn main") { code } else { format!("fn main() {{\n{code}\n}}\n") }
+    }
+
+    /// The edition: an `editionXXXX` attribute, else the book's.
+    pub fn edition(&self, default: Edition) -> Result<Edition> {
+        match self.block.attrs.iter().find_map(|a| a.strip_prefix("edition")) {
+            Some(year) => year.parse().map_err(|e: String| anyhow::anyhow!("{}: {e}", self.block.location())),
+            None => Ok(default),
+        }
+    }
+}
+
+/// Removes mdBook's hidden-line markers (`# ` prefix, or a lone `#`).
+pub fn strip_hidden(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let visible = if trimmed == "#" {
+            String::new()
+        } else if let Some(rest) = trimmed.strip_prefix("# ") {
+            format!("{indent}{rest}")
+        } else if let Some(rest) = trimmed.strip_prefix("##") {
+            format!("{indent}#{rest}")
+        } else {
+            line.to_string()
+        };
+        out.push_str(&visible);
+        out.push('\n');
+    }
+    out
+}
+
+/// Every page under `src/`, sorted.
+pub fn pages() -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    walk(&crate::root().join("src"), &mut out)?;
+    out.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    out.sort();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The fenced code blocks of one page, with includes expanded.
+pub fn blocks(page: &Path) -> Result<Vec<Block>> {
+    let source = fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
+    let rel = page.strip_prefix(crate::root()).unwrap_or(page).to_path_buf();
+    let dir = page.parent().expect("a page is in a folder");
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, Vec<String>, String)> = None;
+    for (event, range) in Parser::new(&source).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let attrs =
+                    info.split([',', ' ', '\t']).filter(|s| !s.is_empty()).map(str::to_string).collect();
+                let line = source[..range.start].lines().count() + 1;
+                current = Some((line, attrs, String::new()));
+            }
+            Event::Text(text) => {
+                if let Some((_, _, body)) = current.as_mut() {
+                    body.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((line, attrs, body)) = current.take() {
+                    let text =
+                        expand_includes(&body, dir).with_context(|| format!("{}:{line}", rel.display()))?;
+                    blocks.push(Block { page: rel.clone(), line, attrs, text });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(blocks)
+}
+
+/// Expands mdBook's `{{#include}}` and `{{#rustdoc_include}}` directives.
+pub fn expand_includes(text: &str, dir: &Path) -> Result<String> {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let directive = trimmed
+            .strip_prefix("{{#include ")
+            .map(|r| (r, false))
+            .or_else(|| trimmed.strip_prefix("{{#rustdoc_include ").map(|r| (r, true)));
+        let Some((rest, rustdoc)) = directive else {
+            out.push_str(line);
+            continue;
+        };
+        let spec = rest.strip_suffix("}}").context("unclosed {{#include}}")?.trim();
+        let (file, selector) = match spec.split_once(':') {
+            Some((f, s)) => (f, Some(s)),
+            None => (spec, None),
+        };
+        let path = dir.join(file);
+        let content = fs::read_to_string(&path)
+            .with_context(|| format!("included file {} is missing", path.display()))?;
+        out.push_str(&select(&content, selector, rustdoc).with_context(|| format!("in {}", path.display()))?);
+    }
+    Ok(out)
+}
+
+/// The part of an included file a selector names: an anchor or a line range.
+/// With `rustdoc`, the rest of the file is kept as hidden lines.
+fn select(content: &str, selector: Option<&str>, rustdoc: bool) -> Result<String> {
+    let lines: Vec<&str> = content.lines().collect();
+    let is_marker = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
+    let in_selection: Vec<bool> = match selector {
+        None => vec![true; lines.len()],
+        Some(sel) if sel.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+            let (a, b) = sel.split_once(':').unwrap_or((sel, sel));
+            let start: usize = a.parse().context("bad line range")?;
+            let end: usize = if b.is_empty() { lines.len() } else { b.parse().context("bad line range")? };
+            (1..=lines.len()).map(|n| n >= start && n <= end).collect()
+        }
+        Some(anchor) => {
+            let mut inside = false;
+            let mut found = false;
+            let mut flags = Vec::new();
+            for l in &lines {
+                if l.contains(&format!("ANCHOR: {anchor}")) && l.trim_end().ends_with(anchor) {
+                    inside = true;
+                    found = true;
+                } else if l.contains(&format!("ANCHOR_END: {anchor}")) && l.trim_end().ends_with(anchor) {
+                    inside = false;
+                }
+                flags.push(inside);
+            }
+            if !found {
+                bail!("no `ANCHOR: {anchor}`");
+            }
+            flags
+        }
+    };
+    let mut out = String::new();
+    for (l, selected) in lines.iter().zip(in_selection) {
+        if is_marker(l) {
+            continue;
+        }
+        if selected {
+            out.push_str(l);
+            out.push('\n');
+        } else if rustdoc {
+            out.push_str("# ");
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// Every Rust snippet of the book with the output shown after it.
+pub fn snippets() -> Result<Vec<Snippet>> {
+    let mut out = Vec::new();
+    for page in pages()? {
+        let blocks = blocks(&page)?;
+        for (i, block) in blocks.iter().enumerate() {
+            if block.lang() != "rust" {
+                continue;
+            }
+            let shown_output =
+                blocks.get(i + 1).filter(|next| next.has("output")).map(|next| next.text.clone());
+            out.push(Snippet { block: block.clone(), shown_output });
+        }
+    }
+    Ok(out)
+}
+
+/// The book's default edition, from `book.toml`.
+pub fn book_edition() -> Result<Edition> {
+    let text = fs::read_to_string(crate::root().join("book.toml")).context("reading book.toml")?;
+    let value: toml::Table = text.parse().context("parsing book.toml")?;
+    let edition = value.get("rust").and_then(|r| r.get("edition")).and_then(|e| e.as_str()).unwrap_or("2015");
+    edition.parse().map_err(|e: String| anyhow::anyhow!("book.toml: {e}"))
+}
+
+/// A runner over the examples crate's dependencies, caching under `target/`.
+pub fn runner(limits: Limits) -> Result<Runner> {
+    println!("Preparing the snippet dependencies (the examples crate's; built once)…");
+    let deps = DepSet::prebuild(crate::root(), "examples")?;
+    let names: Vec<&str> = deps.crates.keys().map(String::as_str).collect();
+    println!("snippets may use: {}", names.join(", "));
+    Runner::new(deps, limits, crate::root().join("target").join("snippet-cache"))
+}
+
+/// Checks one snippet; `Err` explains what is wrong.
+fn check_one(runner: &Runner, snippet: &Snippet, default: Edition) -> Result<&'static str> {
+    let b = &snippet.block;
+    if b.has("ignore") {
+        return Ok("ignored");
+    }
+    let compile_fail = b.has("compile_fail");
+    let should_panic = b.has("should_panic");
+    let run = !(compile_fail || b.has("no_run"));
+    let mut req = Request::new(snippet.code(), snippet.edition(default)?);
+    req.run = run;
+    let report = runner.execute(&req)?;
+    if compile_fail {
+        if report.compile.exit.success() {
+            bail!("marked `compile_fail` but it compiles");
+        }
+        let stderr = &report.compile.stderr;
+        for code in b.attrs.iter().filter(|a| a.len() == 5 && a.starts_with('E')) {
+            if !stderr.contains(&format!("[{code}]")) {
+                bail!("should fail with {code}, but rustc said:\n{stderr}");
+            }
+        }
+        if let Some(shown) = &snippet.shown_output {
+            lines_appear(shown, stderr, "rustc's message")?;
+        }
+        return Ok("fails to compile, as it should");
+    }
+    if !report.compile.exit.success() {
+        bail!("{}:\n{}", describe(&report), report.compile.stderr);
+    }
+    let Some(out) = &report.run else { return Ok("compiles") };
+    if should_panic {
+        if out.exit.success() || matches!(out.exit, playground::Exit::TimedOut(_)) {
+            bail!("marked `should_panic` but the program {}", out.exit);
+        }
+        if let Some(shown) = &snippet.shown_output {
+            lines_appear(shown, &out.stderr, "the program's stderr")?;
+        }
+        return Ok("panics, as it should");
+    }
+    if !out.exit.success() {
+        bail!("{}\nstdout:\n{}\nstderr:\n{}", describe(&report), out.stdout, out.stderr);
+    }
+    if let Some(shown) = &snippet.shown_output
+        && normalize(shown) != normalize(&out.stdout)
+    {
+        bail!("the page shows this output:\n{shown}\nbut the program printed:\n{}", out.stdout);
+    }
+    Ok("runs")
+}
+
+fn describe(report: &Report) -> String {
+    report.failure_summary().unwrap_or_else(|| "failed".into())
+}
+
+fn normalize(text: &str) -> String {
+    text.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string()
+}
+
+fn lines_appear(shown: &str, actual: &str, what: &str) -> Result<()> {
+    let actual = normalize(actual);
+    for line in shown.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()) {
+        if !actual.lines().any(|a| a.trim_end() == line) {
+            bail!("the page shows the line\n  {line}\nwhich is not in {what}:\n{actual}");
+        }
+    }
+    Ok(())
+}
+
+/// Checks every snippet, two at a time, and reports all failures.
+pub fn check() -> Result<()> {
+    cmd::step("Compile and run every Rust block of the book");
+    let default = book_edition()?;
+    let snippets = snippets()?;
+    let runner = runner(Limits::default())?;
+    let queue = Mutex::new(snippets.iter());
+    let failures = Mutex::new(Vec::new());
+    let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(4);
+    thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    // Take the next snippet; the guard is dropped before the work.
+                    let Some(snippet) = queue.lock().unwrap().next() else { break };
+                    match check_one(&runner, snippet, default) {
+                        Ok(verdict) => println!("ok   {} ({verdict})", snippet.block.location()),
+                        Err(e) => {
+                            println!("FAIL {}", snippet.block.location());
+                            failures.lock().unwrap().push(format!("{}: {e:#}", snippet.block.location()));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    if !failures.is_empty() {
+        bail!("{} of {} Rust blocks failed:\n\n{}", failures.len(), snippets.len(), failures.join("\n\n"));
+    }
+    println!("all {} Rust blocks passed", snippets.len());
+    Ok(())
+}

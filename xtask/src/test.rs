@@ -1,0 +1,92 @@
+//! `cargo xtask test`: every check, in order, each echoed; the first failure
+//! stops the run and says which check failed.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::{book, cmd, links, quizzes, snippets, tools};
+
+/// One check.
+struct Check {
+    name: &'static str,
+    slow: bool,
+    run: fn() -> Result<()>,
+}
+
+const CHECKS: &[Check] = &[
+    Check { name: "pinned tools", slow: false, run: tools::install_all },
+    Check { name: "formatting", slow: false, run: fmt },
+    Check { name: "clippy", slow: false, run: clippy },
+    Check { name: "workspace tests", slow: false, run: workspace_tests },
+    Check { name: "loom model checks", slow: true, run: loom },
+    Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
+    Check { name: "book build", slow: false, run: book::mdbook_build },
+    Check { name: "book snippets", slow: false, run: snippets::check },
+    Check { name: "internal links", slow: false, run: links::check },
+    Check { name: "spelling", slow: false, run: spelling },
+    Check { name: "workflow lint", slow: false, run: workflows },
+];
+
+/// Runs the checks; `quick` skips the slow ones.
+pub fn run(quick: bool) -> Result<()> {
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    for check in CHECKS {
+        if quick && check.slow {
+            println!("\n==> skipping {} (--quick)", check.name);
+            continue;
+        }
+        let t = Instant::now();
+        (check.run)().with_context(|| format!("check `{}` failed", check.name))?;
+        timings.push((check.name, t.elapsed()));
+    }
+    println!("\nAll checks passed in {:.0} s:", started.elapsed().as_secs_f64());
+    for (name, d) in timings {
+        println!("  {name:<20} {:>6.1} s", d.as_secs_f64());
+    }
+    Ok(())
+}
+
+fn fmt() -> Result<()> {
+    cmd::step("Formatting (cargo fmt --check)");
+    cmd::run(cmd::cargo().args(["fmt", "--all", "--check"]), "code is not formatted: run `cargo fmt --all`")
+}
+
+fn clippy() -> Result<()> {
+    cmd::step("Lints (clippy)");
+    cmd::run(
+        cmd::cargo().args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
+        "clippy found problems (see above)",
+    )
+}
+
+fn workspace_tests() -> Result<()> {
+    cmd::step("Workspace tests");
+    cmd::run(cmd::cargo().args(["test", "--workspace", "--locked"]), "a workspace test failed (see above)")
+}
+
+fn loom() -> Result<()> {
+    cmd::step("loom model checks (--cfg loom, release, own target dir)");
+    let mut cmd = cmd::cargo();
+    cmd.env("RUSTFLAGS", "--cfg loom")
+        .args(["test", "--locked", "--release", "--package", "examples", "--target-dir", "target/loom"])
+        .args(["--lib", "--", "loom"]);
+    cmd::run(&mut cmd, "a loom model check failed (see the model's panic above)")
+}
+
+fn spelling() -> Result<()> {
+    cmd::step("Spelling (typos)");
+    cmd::run(
+        cmd::in_root("typos").args(["src", "README.md", "CONTRIBUTING.md"]),
+        "misspelling found: fix it, or add a real word to _typos.toml",
+    )
+}
+
+fn workflows() -> Result<()> {
+    cmd::step("GitHub workflows (zizmor)");
+    cmd::run(
+        cmd::in_root("zizmor").args(["--offline", "--min-severity", "medium", ".github/workflows"]),
+        "zizmor rates a workflow finding medium or higher",
+    )
+}
