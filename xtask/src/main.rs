@@ -43,6 +43,8 @@ enum Command {
     Snippets,
     /// Validate every quiz and run its Tracing programs (part of `test`).
     Quizzes,
+    /// Check internal links and anchors of the built book in `book/` (part of `test`).
+    Links,
 }
 
 fn main() {
@@ -54,6 +56,7 @@ fn main() {
         Command::Test { quick } => test::run(quick),
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
+        Command::Links => links::check(),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");

@@ -96,7 +96,7 @@ pub fn check(run_programs: bool) -> Result<()> {
         let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         check_file(rel, &stem, table, &mut ids, &mut errors, &mut tracing);
     }
-    if run_programs && errors.is_empty() {
+    if run_programs {
         run_tracing(&tracing, &mut errors)?;
     }
     if !errors.is_empty() {

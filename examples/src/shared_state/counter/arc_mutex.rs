@@ -56,7 +56,7 @@ mod tests {
 
 /// Loom explores every interleaving of two threads: none loses an update.
 #[cfg(all(test, loom))]
-mod loom {
+mod loom_model {
     #[test]
     fn two_threads_never_lose_an_update() {
         ::loom::model(|| assert_eq!(super::count(2), 2));
