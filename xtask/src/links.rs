@@ -36,6 +36,15 @@ pub fn check() -> Result<()> {
             continue;
         }
         let rel_page = page.strip_prefix(&book).unwrap_or(page);
+        // A directive that reached the HTML was never expanded: e.g. a quiz in a
+        // chapter nested under a draft entry, which mdbook-quiz 0.5.0 skips.
+        if let Some(at) = text.find("{{#") {
+            let directive: String = text[at..].chars().take_while(|c| *c != '}').collect();
+            broken.push(format!(
+                "{}: `{directive}}}}}` was not expanded (is the page under a draft entry in SUMMARY.md?)",
+                rel_page.display()
+            ));
+        }
         for cap in link_re.captures_iter(text) {
             let link = unescape(&cap[1]);
             if link.is_empty() || is_external(&link) {
@@ -50,7 +59,7 @@ pub fn check() -> Result<()> {
             let target = if path_part.is_empty() {
                 page.clone()
             } else {
-                let t = normalize(&page.parent().expect("page dir").join(path_part));
+                let t = book.join(resolve(rel_page.parent().unwrap_or(Path::new("")), path_part));
                 if t.is_dir() { t.join("index.html") } else { t }
             };
             if !target.exists() {
@@ -103,14 +112,17 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
 }
 
-fn normalize(path: &Path) -> PathBuf {
+/// Resolves `link` against the page's folder (both relative to the book
+/// root) the way a browser does when the book is served at a site's root:
+/// `..` never climbs above the root.
+fn resolve(page_dir: &Path, link: &str) -> PathBuf {
     let mut out = PathBuf::new();
-    for part in path.components() {
+    for part in page_dir.join(link).components() {
         match part {
             std::path::Component::ParentDir => {
                 out.pop();
             }
-            std::path::Component::CurDir => {}
+            std::path::Component::CurDir | std::path::Component::RootDir => {}
             other => out.push(other),
         }
     }
@@ -128,5 +140,12 @@ mod tests {
         assert!(is_external("//cdn.example.org/x.js"));
         assert!(!is_external("mutex/poisoning.html#recovering"));
         assert!(!is_external("../index.html"));
+    }
+
+    #[test]
+    fn resolves_like_a_browser_at_the_site_root() {
+        assert_eq!(resolve(Path::new("mutex"), "../quiz/x.js"), PathBuf::from("quiz/x.js"));
+        assert_eq!(resolve(Path::new(""), "../quiz/x.js"), PathBuf::from("quiz/x.js"));
+        assert_eq!(resolve(Path::new("a/b"), "./c.html"), PathBuf::from("a/b/c.html"));
     }
 }

@@ -66,6 +66,9 @@ pub fn check(run_programs: bool) -> Result<()> {
     let mut errors = Vec::new();
     let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut tracing = Vec::new();
+    errors.extend(draft_parents(
+        &fs::read_to_string(root.join("src/SUMMARY.md")).context("reading src/SUMMARY.md")?,
+    ));
     let embedded = embeds()?;
     let files = quiz_files()?;
     let mut parsed = Vec::new();
@@ -240,6 +243,29 @@ fn check_values(kind: &str, q: &Question) -> Result<(), String> {
     Ok(())
 }
 
+/// Draft entries (`- [Title]()`) with sub-chapters: mdbook-quiz 0.5.0 does not
+/// descend below them, so quizzes in those sub-chapters would silently not render.
+fn draft_parents(summary: &str) -> Vec<String> {
+    let lines: Vec<&str> = summary.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if !(t.starts_with("- [") && t.ends_with("]()")) {
+            continue;
+        }
+        let below =
+            lines[i + 1..].iter().take_while(|next| next.trim().is_empty() || indent(next) > indent(line));
+        if below.map(|l| l.trim()).any(|l| l.starts_with("- [") && !l.ends_with("]()")) {
+            out.push(format!(
+                "src/SUMMARY.md:{}: draft entry `{t}` has written sub-chapters; mdbook-quiz skips quizzes below a draft, so give it a page",
+                i + 1
+            ));
+        }
+    }
+    out
+}
+
 /// Quiz path → pages that embed it.
 fn embeds() -> Result<BTreeMap<PathBuf, Vec<PathBuf>>> {
     let mut out: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -361,6 +387,14 @@ fn first_error_line(stderr: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn draft_parents_are_reported() {
+        let summary = "- [Chapter]()\n    - [Page](ch/page.md)\n- [Later]()\n    - [Draft]()\n- [Done](done.md)\n    - [Sub](sub.md)\n";
+        let errors = draft_parents(summary);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("src/SUMMARY.md:1:"), "{errors:?}");
+    }
 
     #[test]
     fn finds_first_error_line() {
