@@ -24,7 +24,8 @@ pub const TOOLS: &[Tool] = &[
     Tool { krate: "mdbook-quiz", bin: "mdbook-quiz", version: "0.5.0", install_args: &[] },
     Tool { krate: "typos-cli", bin: "typos", version: "1.52.0", install_args: &[] },
     // The language-server feature is of no use in CI and doubles the build.
-    Tool { krate: "zizmor", bin: "zizmor", version: "1.32.0", install_args: &["--no-default-features"] },
+    // 1.26.1 is the newest zizmor whose dependencies build with rustc 1.95.
+    Tool { krate: "zizmor", bin: "zizmor", version: "1.26.1", install_args: &["--no-default-features"] },
 ];
 
 /// Installs every tool whose binary on PATH is missing or at another version.
