@@ -1,5 +1,6 @@
 //! `src/beyond/loom.md`: a bug that tests rarely see and loom always finds.
 
+// ANCHOR: shim
 #[cfg(loom)]
 use ::loom::{
     sync::Arc,
@@ -12,6 +13,7 @@ use std::{
     sync::atomic::{AtomicUsize, Ordering},
     thread,
 };
+// ANCHOR_END: shim
 
 // ANCHOR: racy
 /// Adds one per thread with a separate load and store: each step is atomic,
