@@ -30,8 +30,8 @@ impl<T> BoundedQueue<T> {
 
     /// Adds `item`, waiting while the queue is full.
     pub fn push(&self, item: T) {
-        let items = self.items.lock().unwrap();
-        let mut items = wait_while(&self.not_full, items, |q| q.len() == self.capacity);
+        let full = |q: &mut VecDeque<T>| q.len() == self.capacity;
+        let mut items = wait_while(&self.not_full, self.items.lock().unwrap(), full);
         items.push_back(item);
         drop(items); // Unlock first, so the woken consumer can lock at once.
         self.not_empty.notify_one();
@@ -39,8 +39,7 @@ impl<T> BoundedQueue<T> {
 
     /// Removes the oldest item, waiting while the queue is empty.
     pub fn pop(&self) -> T {
-        let items = self.items.lock().unwrap();
-        let mut items = wait_while(&self.not_empty, items, |q| q.is_empty());
+        let mut items = wait_while(&self.not_empty, self.items.lock().unwrap(), |q| q.is_empty());
         let item = items.pop_front().expect("not empty: we just checked, under the lock");
         drop(items);
         self.not_full.notify_one();

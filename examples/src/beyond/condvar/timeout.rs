@@ -10,8 +10,8 @@ pub fn main() {
     let cv = Condvar::new();
 
     // Nobody sets `ready`: we give up after 50 ms instead of hanging.
-    let guard = ready.lock().unwrap();
-    let (guard, result) = cv.wait_timeout_while(guard, Duration::from_millis(50), |r| !*r).unwrap();
+    let (guard, result) =
+        cv.wait_timeout_while(ready.lock().unwrap(), Duration::from_millis(50), |r| !*r).unwrap();
     println!("alone: timed out = {}, ready = {}", result.timed_out(), *guard);
     drop(guard);
 
@@ -20,8 +20,8 @@ pub fn main() {
             *ready.lock().unwrap() = true; // change the state under the lock…
             cv.notify_one(); // …then wake the waiter
         });
-        let guard = ready.lock().unwrap();
-        let (guard, result) = cv.wait_timeout_while(guard, Duration::from_secs(10), |r| !*r).unwrap();
+        let (guard, result) =
+            cv.wait_timeout_while(ready.lock().unwrap(), Duration::from_secs(10), |r| !*r).unwrap();
         println!("with a helper: timed out = {}, ready = {}", result.timed_out(), *guard);
     });
 }

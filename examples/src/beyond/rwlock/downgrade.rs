@@ -3,6 +3,10 @@
 
 use std::sync::{RwLock, RwLockWriteGuard};
 
+#[allow(
+    clippy::significant_drop_tightening,
+    reason = "the write guard is not dropped early: `downgrade` consumes it"
+)]
 // ANCHOR: main
 pub fn main() {
     let config = RwLock::new(String::from("v1"));
@@ -22,6 +26,7 @@ mod tests {
     use std::sync::{RwLock, RwLockWriteGuard, TryLockError};
 
     #[test]
+    #[allow(clippy::significant_drop_tightening, reason = "`downgrade` consumes the guard")]
     fn downgraded_guard_admits_readers_not_writers() {
         let lock = RwLock::new(1);
         let mut w = lock.write().unwrap();

@@ -3,6 +3,7 @@
 use std::sync::RwLock;
 use std::thread;
 
+#[allow(clippy::significant_drop_tightening, reason = "the demo panics while holding the guard, on purpose")]
 // ANCHOR: main
 pub fn main() {
     let lock = RwLock::new(vec![1, 2, 3]);
