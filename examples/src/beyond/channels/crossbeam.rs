@@ -5,12 +5,17 @@ use std::thread;
 
 // ANCHOR: main
 pub fn main() {
+    println!("sum of squares 1..=10: {}", sum_of_squares(10, 3));
+}
+
+/// Squares `1..=n` on `workers` threads that share one job queue.
+pub fn sum_of_squares(n: u64, workers: usize) -> u64 {
     let (jobs_tx, jobs_rx) = bounded::<u64>(4);
     let (results_tx, results_rx) = unbounded::<u64>();
     let (stop_tx, stop_rx) = bounded::<()>(0);
 
     thread::scope(|s| {
-        for _ in 0..3 {
+        for _ in 0..workers {
             // A crossbeam Receiver is Clone: three workers share one queue.
             let (jobs_rx, results_tx, stop_rx) = (jobs_rx.clone(), results_tx.clone(), stop_rx.clone());
             s.spawn(move || {
@@ -25,21 +30,23 @@ pub fn main() {
                 }
             });
         }
-        for n in 1..=10 {
-            jobs_tx.send(n).unwrap();
+        for job in 1..=n {
+            jobs_tx.send(job).unwrap();
         }
         drop(jobs_tx);
-        let total: u64 = results_rx.iter().take(10).sum();
-        println!("sum of squares 1..=10: {total}");
-        drop(stop_tx);
-    });
+        let total = results_rx.iter().take(n as usize).sum();
+        drop(stop_tx); // every worker's `select!` sees the stop channel close
+        total
+    })
 }
 // ANCHOR_END: main
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn workers_finish() {
-        super::main();
+    fn every_job_is_done_exactly_once() {
+        assert_eq!(super::sum_of_squares(10, 3), 385);
+        assert_eq!(super::sum_of_squares(100, 4), 338_350);
+        assert_eq!(super::sum_of_squares(0, 2), 0);
     }
 }

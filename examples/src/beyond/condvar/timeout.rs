@@ -29,8 +29,23 @@ pub fn main() {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Condvar, Mutex};
+    use std::time::{Duration, Instant};
+
     #[test]
-    fn runs() {
-        super::main();
+    fn gives_up_after_the_timeout_when_nobody_notifies() {
+        let (ready, cv) = (Mutex::new(false), Condvar::new());
+        let start = Instant::now();
+        let (g, r) =
+            cv.wait_timeout_while(ready.lock().unwrap(), Duration::from_millis(20), |r| !*r).unwrap();
+        assert!(r.timed_out() && !*g);
+        assert!(start.elapsed() >= Duration::from_millis(20));
+    }
+
+    #[test]
+    fn returns_at_once_if_the_condition_already_holds() {
+        let (ready, cv) = (Mutex::new(true), Condvar::new());
+        let (g, r) = cv.wait_timeout_while(ready.lock().unwrap(), Duration::from_secs(60), |r| !*r).unwrap();
+        assert!(!r.timed_out() && *g);
     }
 }
