@@ -1,0 +1,5 @@
+//! `src/beyond/channels.md`: message passing in depth.
+
+pub mod actor;
+pub mod backpressure;
+pub mod crossbeam;

@@ -1,0 +1,6 @@
+//! `src/beyond/rwlock.md`: many readers or one writer.
+
+pub mod cache;
+pub mod downgrade;
+pub mod poisoning;
+pub mod writer_preference;
