@@ -2,6 +2,7 @@
 
 mod book;
 mod cmd;
+mod exercises;
 mod links;
 mod quizzes;
 mod snippets;
@@ -43,6 +44,18 @@ enum Command {
     Snippets,
     /// Validate every quiz and run its Tracing programs (part of `test`).
     Quizzes,
+    /// The exercises: list them with your progress, or check one
+    /// (`cargo xtask exercises counter`) and get its failures explained.
+    Exercises {
+        /// The exercise to check (its id, e.g. `counter`); none lists them all.
+        id: Option<String>,
+        /// Show the exercise's hints instead of checking it.
+        #[arg(long)]
+        hint: bool,
+        /// Re-check the exercise every time you save a file, until Ctrl-C.
+        #[arg(long)]
+        watch: bool,
+    },
 }
 
 fn main() {
@@ -54,6 +67,7 @@ fn main() {
         Command::Test { quick } => test::run(quick),
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
+        Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");
