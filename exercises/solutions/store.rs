@@ -39,10 +39,8 @@ impl Store {
     /// Adds `delta` to `name`'s score (a missing name starts at 0) and returns
     /// the new score. Two threads adding at once must both count.
     pub fn add(&self, name: &str, delta: i64) -> i64 {
-        let mut scores = self.scores();
-        let score = scores.entry(name.to_string()).or_insert(0);
-        *score += delta;
-        *score
+        // One statement, one critical section: the guard is a temporary.
+        *self.scores().entry(name.to_string()).and_modify(|score| *score += delta).or_insert(delta)
     }
 
     /// Removes `name`, returning its score.

@@ -60,8 +60,7 @@ fn another_thread_can_add_a_job_during_work_and_it_is_kept() {
             pushed.wait();
         });
         producer.join().unwrap();
-        let left = queue.lock().unwrap().clone();
-        left
+        queue.lock().unwrap().clone()
     });
     assert_eq!(left, [2], "the job added during work must stay in the queue (was it cleared or lost?)");
 }
