@@ -278,7 +278,7 @@ pub fn test_exercise(
     let mut report = Report { compile_errors: Vec::new(), runs: vec![("tests", plain)] };
     if exercise.loom && report.outcome() == Outcome::Passed {
         println!("The plain tests pass; now the loom models (release build, target/loom-exercises)…");
-        match build(mode, &[module.clone()], true)? {
+        match build(mode, std::slice::from_ref(&module), true)? {
             Build::Failed(errors) => report.compile_errors = errors,
             Build::Built(loom_binaries) => {
                 let binary =
