@@ -2,6 +2,7 @@
 
 mod book;
 mod cmd;
+mod exercises;
 mod links;
 mod quizzes;
 mod snippets;
@@ -45,6 +46,18 @@ enum Command {
     Quizzes,
     /// Check internal links and anchors of the built book in `book/` (part of `test`).
     Links,
+    /// The exercises: list them with your progress, or check one
+    /// (`cargo xtask exercises counter`) and get its failures explained.
+    Exercises {
+        /// The exercise to check (its id, e.g. `counter`); none lists them all.
+        id: Option<String>,
+        /// Show the exercise's hints instead of checking it.
+        #[arg(long)]
+        hint: bool,
+        /// Re-check the exercise every time you save a file, until Ctrl-C.
+        #[arg(long)]
+        watch: bool,
+    },
 }
 
 fn main() {
@@ -57,6 +70,7 @@ fn main() {
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
         Command::Links => links::check(),
+        Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{book, cmd, links, quizzes, snippets, tools};
+use crate::{book, cmd, exercises, links, quizzes, snippets, tools};
 
 /// One check.
 struct Check {
@@ -20,6 +20,7 @@ const CHECKS: &[Check] = &[
     Check { name: "clippy", slow: false, run: clippy },
     Check { name: "workspace tests", slow: false, run: workspace_tests },
     Check { name: "loom model checks", slow: true, run: loom },
+    Check { name: "exercises", slow: false, run: exercises::check },
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
     Check { name: "book build", slow: false, run: book::mdbook_build },
     Check { name: "book snippets", slow: false, run: snippets::check },

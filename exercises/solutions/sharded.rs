@@ -1,0 +1,61 @@
+//! Reference solution for exercise `sharded`.
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+/// Counts hits per key, like a `Mutex<HashMap<String, u64>>`, but split into
+/// shards: each key lives in one shard, chosen by its hash, and each shard
+/// has its own lock. Threads touching keys in different shards never wait
+/// for each other.
+pub struct ShardedCounter {
+    shards: Vec<Mutex<HashMap<String, u64>>>,
+}
+
+// ANCHOR: solution
+impl ShardedCounter {
+    /// A counter with `shards` shards (at least one).
+    pub fn new(shards: usize) -> Self {
+        assert!(shards > 0, "a sharded counter needs at least one shard");
+        ShardedCounter { shards: (0..shards).map(|_| Mutex::new(HashMap::new())).collect() }
+    }
+
+    /// How many shards there are.
+    pub fn shard_count(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// The shard that holds `key`: the same key always maps to the same
+    /// shard, and keys spread over all of them.
+    pub fn shard_of(&self, key: &str) -> usize {
+        // `DefaultHasher::new()` uses fixed keys, so a key's shard is stable.
+        let mut hasher = DefaultHasher::new();
+        key.hash(&mut hasher);
+        (hasher.finish() % self.shards.len() as u64) as usize
+    }
+
+    /// Adds one to `key`'s count, locking only `key`'s shard.
+    pub fn increment(&self, key: &str) {
+        let mut shard = self.shards[self.shard_of(key)].lock().unwrap();
+        // Allocate the `String` only the first time a key is seen.
+        match shard.get_mut(key) {
+            Some(count) => *count += 1,
+            None => {
+                shard.insert(key.to_string(), 1);
+            }
+        }
+    }
+
+    /// `key`'s count (0 if never incremented).
+    pub fn get(&self, key: &str) -> u64 {
+        self.shards[self.shard_of(key)].lock().unwrap().get(key).copied().unwrap_or(0)
+    }
+
+    /// The sum of all counts.
+    pub fn total(&self) -> u64 {
+        // One shard at a time: never two locks at once, so no lock order to get wrong.
+        self.shards.iter().map(|shard| shard.lock().unwrap().values().sum::<u64>()).sum()
+    }
+}
+// ANCHOR_END: solution
