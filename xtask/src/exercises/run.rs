@@ -45,8 +45,8 @@ pub enum Build {
 }
 
 /// Builds the test targets `modules` (all of them if empty) in `mode`, in one
-/// cargo invocation; with `loom`, under `--cfg loom` in release mode and its
-/// own target dir.
+/// cargo invocation; with `loom`, under `--cfg loom` in release mode, in the
+/// target dir the examples' loom models use (their dependencies build once).
 pub fn build(mode: Mode, modules: &[String], loom: bool) -> Result<Build> {
     let mut cargo = cmd::cargo();
     cargo.args(["test", "--package", "exercises", "--features", mode.features(), "--no-run"]);
@@ -58,7 +58,7 @@ pub fn build(mode: Mode, modules: &[String], loom: bool) -> Result<Build> {
         cargo.args(["--test", module]);
     }
     if loom {
-        cargo.env("RUSTFLAGS", "--cfg loom").args(["--release", "--target-dir", "target/loom-exercises"]);
+        cargo.env("RUSTFLAGS", "--cfg loom").args(["--release", "--target-dir", "target/loom"]);
     }
     // Plain text in messages: the learner's terminal may not be a tty.
     cargo.env("CARGO_TERM_COLOR", "never");
@@ -277,7 +277,7 @@ pub fn test_exercise(
     let plain = run_tests(binary, None)?;
     let mut report = Report { compile_errors: Vec::new(), runs: vec![("tests", plain)] };
     if exercise.loom && report.outcome() == Outcome::Passed {
-        println!("The plain tests pass; now the loom models (release build, target/loom-exercises)…");
+        println!("The plain tests pass; now the loom models (release build, target/loom)…");
         match build(mode, std::slice::from_ref(&module), true)? {
             Build::Failed(errors) => report.compile_errors = errors,
             Build::Built(loom_binaries) => {
