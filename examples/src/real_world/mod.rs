@@ -1,0 +1,4 @@
+//! Part 1, chapter "Real world": a cache, shared metrics, and the
+//! correctness-or-throughput question with its benchmark.
+
+pub mod throughput;
