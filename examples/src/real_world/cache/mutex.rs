@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 #[cfg(loom)]
-use loom::sync::Mutex;
+use ::loom::sync::Mutex;
 #[cfg(not(loom))]
 use std::sync::Mutex;
 
