@@ -2,4 +2,5 @@
 //! correctness-or-throughput question with its benchmark.
 
 pub mod cache;
+pub mod metrics;
 pub mod throughput;
