@@ -9,4 +9,5 @@
 //! --release -p examples --target-dir target/loom -- loom`).
 
 pub mod beyond;
+pub mod real_world;
 pub mod shared_state;

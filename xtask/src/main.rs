@@ -1,5 +1,6 @@
 //! `cargo xtask …`: the course's build, serve and test commands.
 
+mod bench;
 mod book;
 mod cmd;
 mod exercises;
@@ -58,6 +59,12 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// Run a benchmark in release mode and regenerate its JSON, plot and table
+    /// (e.g. `cargo xtask bench locks`). A report, not a test.
+    Bench {
+        #[command(subcommand)]
+        target: bench::Target,
+    },
 }
 
 fn main() {
@@ -71,6 +78,7 @@ fn main() {
         Command::Quizzes => quizzes::check(true),
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
+        Command::Bench { target } => bench::run(target),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");

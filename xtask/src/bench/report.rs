@@ -1,0 +1,281 @@
+//! A bench report (the JSON `examples/src/bin/bench.rs` writes) rendered as an
+//! SVG plot and a markdown table. Scaling efficiency at N threads is
+//! throughput(N) ÷ (N × throughput(1)): 100 % is perfect scaling.
+
+use anyhow::{Result, anyhow, bail};
+use plotters::prelude::*;
+use serde::Deserialize;
+
+/// One run of the bench binary.
+#[derive(Debug, Deserialize)]
+pub struct Report {
+    pub title: String,
+    pub machine: Machine,
+    pub toolchain: String,
+    pub total_ops: u64,
+    pub warmup_runs: u32,
+    pub repeats: u32,
+    pub series: Vec<Series>,
+}
+
+/// Where the numbers come from.
+#[derive(Debug, Deserialize)]
+pub struct Machine {
+    pub cpu: String,
+    pub cores: u32,
+    pub os: String,
+    pub arch: String,
+}
+
+/// One workload across thread counts.
+#[derive(Debug, Deserialize)]
+pub struct Series {
+    pub label: String,
+    pub points: Vec<Point>,
+}
+
+/// One thread count of one workload.
+#[derive(Debug, Deserialize)]
+pub struct Point {
+    pub threads: u32,
+    pub ops_per_sec: f64,
+}
+
+impl Report {
+    /// "Measured on …" — the caption under the plot and the table.
+    pub fn caption(&self) -> String {
+        format!(
+            "{} ops per point, median of {} runs after {} warm-up · {} ({} cores, {} {}) · {}",
+            group_digits(self.total_ops),
+            self.repeats,
+            self.warmup_runs,
+            self.machine.cpu,
+            self.machine.cores,
+            self.machine.os,
+            self.machine.arch,
+            self.toolchain
+        )
+    }
+
+    /// Every thread count that appears, sorted.
+    fn thread_counts(&self) -> Vec<u32> {
+        let mut threads: Vec<u32> =
+            self.series.iter().flat_map(|s| s.points.iter().map(|p| p.threads)).collect();
+        threads.sort_unstable();
+        threads.dedup();
+        threads
+    }
+}
+
+impl Series {
+    fn at(&self, threads: u32) -> Option<f64> {
+        self.points.iter().find(|p| p.threads == threads).map(|p| p.ops_per_sec)
+    }
+
+    /// throughput(N) ÷ (N × throughput(1)), if both were measured.
+    pub fn efficiency(&self, threads: u32) -> Option<f64> {
+        let one = self.at(1).filter(|&t| t > 0.0)?;
+        Some(self.at(threads)? / (f64::from(threads) * one))
+    }
+}
+
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Mid-tone colours that read on the plot's light panel (and are told apart
+/// by their markers too, for readers who do not see colour).
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0xc0, 0x39, 0x2b),
+    RGBColor(0xd3, 0x84, 0x00),
+    RGBColor(0x7d, 0x3c, 0x98),
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0x2e, 0x8b, 0x57),
+    RGBColor(0x55, 0x55, 0x55),
+];
+
+/// The light panel behind the plot: it carries its own background, so the
+/// plot reads the same in mdBook's light and dark themes.
+const PANEL: RGBColor = RGBColor(0xfb, 0xfb, 0xf8);
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+
+/// Throughput (millions of operations per second) against threads, one line
+/// per series, with the machine and toolchain in the caption.
+pub fn svg(report: &Report) -> Result<String> {
+    let threads = report.thread_counts();
+    let (Some(&first), Some(&last)) = (threads.first(), threads.last()) else {
+        bail!("the report has no data points");
+    };
+    let top =
+        report.series.iter().flat_map(|s| s.points.iter().map(|p| p.ops_per_sec / 1e6)).fold(0.0, f64::max);
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (800, 480)).into_drawing_area();
+        let err = |e: DrawingAreaErrorKind<_>| anyhow!("drawing the plot: {e:?}");
+        root.fill(&PANEL).map_err(err)?;
+        let (plot, footer) = root.split_vertically(450);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(&report.title, ("sans-serif", 22).into_font().color(&INK))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(f64::from(first) - 0.2..f64::from(last) + 0.2, 0.0..top * 1.1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_labels(threads.len())
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_desc("threads")
+            .y_desc("million increments per second")
+            .label_style(("sans-serif", 14).into_font().color(&INK))
+            .axis_desc_style(("sans-serif", 15).into_font().color(&INK))
+            .max_light_lines(2)
+            .light_line_style(RGBColor(0xee, 0xee, 0xea))
+            .bold_line_style(RGBColor(0xd0, 0xd0, 0xcc))
+            .axis_style(INK)
+            .draw()
+            .map_err(err)?;
+        for (i, series) in report.series.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            let points: Vec<(f64, f64)> =
+                series.points.iter().map(|p| (f64::from(p.threads), p.ops_per_sec / 1e6)).collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))
+                .map_err(err)?
+                .label(&series.label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+            // Every other series gets hollow markers, so lines differ without colour.
+            let filled = i % 2 == 0;
+            chart
+                .draw_series(
+                    points.iter().map(|&p| {
+                        Circle::new(p, 5, if filled { color.filled() } else { color.stroke_width(2) })
+                    }),
+                )
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(PANEL.mix(0.9))
+            .border_style(RGBColor(0xbb, 0xbb, 0xb5))
+            .label_font(("sans-serif", 14).into_font().color(&INK))
+            .draw()
+            .map_err(err)?;
+        footer
+            .draw(&Text::new(report.caption(), (16, 8), ("sans-serif", 12).into_font().color(&INK)))
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(out)
+}
+
+/// A markdown table: throughput per thread count, with scaling efficiency in
+/// parentheses, and a note naming the command and the machine.
+pub fn table(report: &Report, command: &str) -> String {
+    let threads = report.thread_counts();
+    let mut out = String::from("| counter |");
+    for &n in &threads {
+        out.push_str(&format!(" {n} thread{} |", if n == 1 { "" } else { "s" }));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(threads.len()));
+    out.push('\n');
+    for series in &report.series {
+        // `<` would start an HTML tag in markdown: `Mutex<u64>` must stay visible.
+        out.push_str(&format!("| {} |", series.label.replace('<', "&lt;").replace('>', "&gt;")));
+        for &n in &threads {
+            match (series.at(n), series.efficiency(n)) {
+                (Some(t), Some(e)) if n > 1 => {
+                    out.push_str(&format!(" {:.0} M/s ({:.0} %) |", t / 1e6, e * 100.0))
+                }
+                (Some(t), _) => out.push_str(&format!(" {:.0} M/s |", t / 1e6)),
+                (None, _) => out.push_str(" – |"),
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\n<small>Millions of increments per second (scaling efficiency: throughput at N threads ÷ \
+         (N × 1-thread throughput)). Generated by `{command}`: {}.</small>\n",
+        report.caption()
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{
+        "group": "counters", "title": "Sample", "toolchain": "rustc 1.95.0",
+        "machine": {"cpu": "Test CPU", "cores": 2, "os": "linux", "arch": "x86_64"},
+        "total_ops": 1000000, "warmup_runs": 1, "repeats": 3, "statistic": "median",
+        "series": [
+            {"key": "mutex", "label": "Mutex<u64>", "points": [
+                {"threads": 1, "ops_per_sec": 40e6, "median_ns": 1, "runs_ns": [1]},
+                {"threads": 2, "ops_per_sec": 20e6, "median_ns": 1, "runs_ns": [1]}]},
+            {"key": "per_thread", "label": "per-thread", "points": [
+                {"threads": 1, "ops_per_sec": 300e6, "median_ns": 1, "runs_ns": [1]},
+                {"threads": 2, "ops_per_sec": 600e6, "median_ns": 1, "runs_ns": [1]}]}
+        ]
+    }"#;
+
+    fn sample() -> Report {
+        serde_json::from_str(SAMPLE).unwrap()
+    }
+
+    #[test]
+    fn efficiency_is_throughput_over_n_times_one_thread() {
+        let report = sample();
+        assert_eq!(report.series[0].efficiency(2), Some(0.25));
+        assert_eq!(report.series[1].efficiency(2), Some(1.0));
+        assert_eq!(report.series[1].efficiency(3), None);
+    }
+
+    #[test]
+    fn table_shows_throughput_efficiency_and_provenance() {
+        let table = table(&sample(), "cargo xtask bench locks");
+        assert!(table.starts_with("| counter | 1 thread | 2 threads |\n|---|---:|---:|\n"), "{table}");
+        assert!(table.contains("| Mutex&lt;u64&gt; | 40 M/s | 20 M/s (25 %) |"), "{table}");
+        assert!(table.contains("| per-thread | 300 M/s | 600 M/s (100 %) |"), "{table}");
+        assert!(table.contains("`cargo xtask bench locks`"), "{table}");
+        assert!(table.contains("1,000,000 ops per point, median of 3 runs"), "{table}");
+        assert!(table.contains("Test CPU (2 cores, linux x86_64) · rustc 1.95.0"), "{table}");
+    }
+
+    /// The text of every `<text>` element.
+    fn texts(svg: &str) -> Vec<String> {
+        let re = regex::Regex::new(r"<text[^>]*>\s*([^<]*?)\s*</text>").unwrap();
+        re.captures_iter(svg).map(|c| c[1].to_string()).collect()
+    }
+
+    #[test]
+    fn svg_has_labels_as_text_and_a_light_panel() {
+        let svg = svg(&sample()).unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        let texts = texts(&svg);
+        for label in ["Sample", "threads", "million increments per second", "Mutex&lt;u64&gt;", "per-thread"]
+        {
+            assert!(texts.iter().any(|t| t == label), "no <text> {label:?} in {texts:?}");
+        }
+        assert!(texts.iter().any(|t| t.contains("Test CPU") && t.contains("rustc 1.95.0")), "{texts:?}");
+        assert!(svg.contains(r##"fill="#FBFBF8""##), "the light panel is missing");
+    }
+
+    #[test]
+    fn a_report_without_points_is_an_error() {
+        let mut report = sample();
+        report.series.clear();
+        assert!(svg(&report).is_err());
+    }
+}
