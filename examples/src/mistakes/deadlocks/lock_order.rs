@@ -1,15 +1,13 @@
 //! Two accounts, two locks, and transfers in opposite directions.
 
+// `std::sync::Arc` even under loom: a deadlock found by loom unwinds every
+// thread, and loom's own `Arc` panics when dropped during that unwinding.
+use std::sync::Arc;
+
 #[cfg(loom)]
-use loom::{
-    sync::{Arc, Mutex},
-    thread,
-};
+use ::loom::{sync::Mutex, thread};
 #[cfg(not(loom))]
-use std::{
-    sync::{Arc, Mutex},
-    thread,
-};
+use std::{sync::Mutex, thread};
 
 // ANCHOR: account
 /// A bank account with its own lock.
