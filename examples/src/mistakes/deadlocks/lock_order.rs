@@ -74,10 +74,10 @@ pub fn transfer_backoff(from: &Account, to: &Account, amount: i64) {
 // ANCHOR_END: backoff
 
 /// Runs two threads transferring `rounds` times in opposite directions
-/// between two accounts of 100, and returns the balances.
+/// between two accounts of 10 000, and returns the balances.
 pub fn opposite_transfers(transfer: fn(&Account, &Account, i64), rounds: usize) -> (i64, i64) {
-    let a = Arc::new(Account::new(1, 100));
-    let b = Arc::new(Account::new(2, 100));
+    let a = Arc::new(Account::new(1, 10_000));
+    let b = Arc::new(Account::new(2, 10_000));
     let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
     let t = thread::spawn(move || {
         for _ in 0..rounds {
@@ -116,14 +116,14 @@ mod tests {
 
     #[test]
     fn ordered_transfers_finish_and_keep_the_total() {
-        let (a, b) = within_deadline(|| opposite_transfers(transfer, 10_000));
-        assert_eq!((a, b), (100 - 70_000, 100 + 70_000));
+        let (a, b) = within_deadline(|| opposite_transfers(transfer, 1_000));
+        assert_eq!((a, b), (3_000, 17_000));
     }
 
     #[test]
     fn backoff_transfers_finish_and_keep_the_total() {
-        let (a, b) = within_deadline(|| opposite_transfers(transfer_backoff, 10_000));
-        assert_eq!((a, b), (100 - 70_000, 100 + 70_000));
+        let (a, b) = within_deadline(|| opposite_transfers(transfer_backoff, 1_000));
+        assert_eq!((a, b), (3_000, 17_000));
     }
 
     #[test]
@@ -147,6 +147,7 @@ mod tests {
 mod loom {
     use super::*;
 
+    // ANCHOR: loom_tests
     #[test]
     #[should_panic(expected = "deadlock")]
     fn naive_lock_order_deadlocks() {
@@ -157,6 +158,7 @@ mod loom {
 
     #[test]
     fn ordered_locks_never_deadlock() {
-        ::loom::model(|| assert_eq!(opposite_transfers(transfer, 1), (93, 107)));
+        ::loom::model(|| assert_eq!(opposite_transfers(transfer, 1), (9_993, 10_007)));
     }
+    // ANCHOR_END: loom_tests
 }
