@@ -101,9 +101,19 @@ fn main() {
     println!("{:<28} {:>7} {:>14} {:>14} {:>9}", "case", "threads", "under lock", "outside", "ratio");
     let io = Duration::from_millis(1);
     for threads in [1, 2, 4, 8] {
-        row("1 ms I/O x 50 per thread", threads, io_case(threads, 50, io, true), io_case(threads, 50, io, false));
+        row(
+            "1 ms I/O x 50 per thread",
+            threads,
+            io_case(threads, 50, io, true),
+            io_case(threads, 50, io, false),
+        );
     }
     for threads in [1, 2, 4] {
-        row("CPU work x 2000 per thread", threads, cpu_case(threads, 2000, true), cpu_case(threads, 2000, false));
+        row(
+            "CPU work x 2000 per thread",
+            threads,
+            cpu_case(threads, 2000, true),
+            cpu_case(threads, 2000, false),
+        );
     }
 }

@@ -28,7 +28,7 @@ fn run(requests: Receiver<Request>) -> HashMap<String, u32> {
                     *have -= count;
                     Ok(*have)
                 } else {
-                    Err(format!("only {have} {item} left"))
+                    Err(format!("{item}: only {have} left"))
                 };
                 let _ = reply.send(answer); // the client may have given up
             }
@@ -124,7 +124,7 @@ mod tests {
     fn taking_too_much_is_refused_and_changes_nothing() {
         let (inventory, _worker) = Inventory::start();
         inventory.add("fig", 1);
-        assert_eq!(inventory.take("fig", 2), Err("only 1 fig left".into()));
+        assert_eq!(inventory.take("fig", 2), Err("fig: only 1 left".into()));
         assert_eq!(inventory.count("fig"), 1);
     }
 

@@ -132,7 +132,8 @@ mod tests {
         let (reached, release) = (Barrier::new(2), Barrier::new(2));
         thread::scope(|s| {
             let writer = s.spawn(|| {
-                let mut gate = Gate { reached: &reached, release: &release, parked: false, bytes: Vec::new() };
+                let mut gate =
+                    Gate { reached: &reached, release: &release, parked: false, bytes: Vec::new() };
                 let n = flush(&log, &mut gate).unwrap();
                 (n, String::from_utf8(gate.bytes).unwrap())
             });
