@@ -9,5 +9,6 @@
 //! --release -p examples --target-dir target/loom -- loom`).
 
 pub mod beyond;
+pub mod mistakes;
 pub mod real_world;
 pub mod shared_state;

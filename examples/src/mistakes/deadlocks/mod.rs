@@ -1,0 +1,4 @@
+//! `src/mistakes/deadlocks.md`: re-locking, lock-order cycles and their fixes.
+
+pub mod lock_order;
+pub mod relock;

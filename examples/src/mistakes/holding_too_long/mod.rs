@@ -1,0 +1,3 @@
+//! `src/mistakes/holding-too-long.md`: guards that live longer than they should.
+
+pub mod named_guard;
