@@ -161,18 +161,31 @@ impl Bound {
 
 /// Serves on the current thread until Ctrl-C; calls `ready` with the address
 /// once it listens. For `cargo xtask serve` and the `playground` binary.
+/// After Ctrl-C, running snippets get a few seconds to finish.
 pub fn serve_until_ctrl_c(config: Config, runner: Runner, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let bound = Bound::bind(config, Arc::new(runner)).await?;
         ready(bound.local_addr());
-        bound
-            .serve(async {
-                let _ = tokio::signal::ctrl_c().await;
-                println!("\nStopping the server.");
-            })
-            .await
-    })
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let mut server = tokio::spawn(bound.serve(async {
+            let _ = stopped.await;
+        }));
+        tokio::select! {
+            finished = &mut server => return finished.context("the server task failed")?,
+            signal = tokio::signal::ctrl_c() => signal.context("listening for Ctrl-C")?,
+        }
+        println!("\nStopping the server (Ctrl-C).");
+        let _ = stop.send(());
+        match tokio::time::timeout(Duration::from_secs(5), server).await {
+            Ok(finished) => finished.context("the server task failed")?,
+            Err(_) => Ok(()),
+        }
+    })?;
+    // A snippet still running after the grace period is abandoned with the
+    // runtime; its run is bounded by the runner's limits.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
 }
 
 /// A server on a background thread, stopped on drop (for tests and benchmarks).
