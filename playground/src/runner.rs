@@ -258,10 +258,16 @@ impl Runner {
                 // The programs must not be able to replace cached binaries.
                 fs::set_permissions(&cache_dir, fs::Permissions::from_mode(0o755))?;
                 let root = sandbox::private_root()?;
-                let runs_dir = root.join("runs");
+                let all_runs = root.join("runs");
+                fs::create_dir_all(&all_runs)?;
+                fs::set_permissions(&all_runs, fs::Permissions::from_mode(0o755))?;
+                remove_stale_dirs(&all_runs);
+                // One folder per runner, so each can account for its own runs.
+                static NEXT: AtomicU64 = AtomicU64::new(0);
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                let runs_dir = all_runs.join(format!("runner-{}-{n}", std::process::id()));
                 fs::create_dir_all(&runs_dir)?;
                 fs::set_permissions(&runs_dir, fs::Permissions::from_mode(0o755))?;
-                remove_stale_dirs(&runs_dir);
                 sandbox::become_subreaper();
                 Some(Sandbox { uids, lock_dir: root.join("uids"), runs_dir })
             }
@@ -278,6 +284,22 @@ impl Runner {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Temporary directories of runs in progress (empty when idle: every run
+    /// removes its own).
+    pub fn scratch_dirs(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let dirs = [Some(&self.cache_dir), self.sandbox.as_ref().map(|s| &s.runs_dir)];
+        for dir in dirs.into_iter().flatten() {
+            for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("build-") || name.starts_with("run-") || name.ends_with(".tmp") {
+                    out.push(entry.path());
+                }
+            }
+        }
+        out
     }
 
     /// Whether programs run as leased uids (root runner) rather than as the
@@ -424,6 +446,14 @@ impl Runner {
             // Fewer malloc arenas: each reserves 64 MiB of the address-space limit.
             .env("MALLOC_ARENA_MAX", "2");
         cmd
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        if let Some(sandbox) = &self.sandbox {
+            let _ = fs::remove_dir_all(&sandbox.runs_dir);
+        }
     }
 }
 
@@ -626,14 +656,15 @@ fn set_rlimit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Resul
     Ok(())
 }
 
-/// Removes `build-<pid>-*` / `run-<pid>-*` directories of runners that are gone
+/// Removes `build-<pid>-*` / `run(ner)-<pid>-*` directories of runners that are gone
 /// (killed before their temp dirs could be removed).
 fn remove_stale_dirs(parent: &Path) {
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let Some(rest) = name.strip_prefix("build-").or_else(|| name.strip_prefix("run-")) else { continue };
+        let rest = ["build-", "runner-", "run-"].iter().find_map(|p| name.strip_prefix(p));
+        let Some(rest) = rest else { continue };
         let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else { continue };
         // SAFETY: signal 0 only checks that the process exists.
         let alive = unsafe { libc::kill(pid, 0) } == 0
