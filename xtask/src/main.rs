@@ -1,5 +1,6 @@
 //! `cargo xtask …`: the course's build, serve and test commands.
 
+mod bench;
 mod book;
 mod cmd;
 mod links;
@@ -43,6 +44,11 @@ enum Command {
     Snippets,
     /// Validate every quiz and run its Tracing programs (part of `test`).
     Quizzes,
+    /// Measure something and print a report (not a test).
+    Bench {
+        #[command(subcommand)]
+        target: bench::Target,
+    },
 }
 
 fn main() {
@@ -54,6 +60,7 @@ fn main() {
         Command::Test { quick } => test::run(quick),
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
+        Command::Bench { target } => bench::run(target),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");
