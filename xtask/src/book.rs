@@ -1,12 +1,13 @@
 //! Building and serving the book.
 
-use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use playground::Limits;
+use playground::server::{Config, serve_until_ctrl_c};
 
-use crate::{cmd, quizzes, tools};
+use crate::{cmd, quizzes, snippets, tools};
 
 /// How long `mdbook build` may take. mdbook-quiz runs Tracing programs with
 /// no timeout of its own, so a program that never ends would hang the build.
@@ -46,12 +47,19 @@ pub fn mdbook_build() -> Result<()> {
     }
 }
 
-/// Builds, then serves the book on 127.0.0.1.
+/// Builds the book, prebuilds the snippet dependencies, then serves the book
+/// and the local playground on 127.0.0.1 until Ctrl-C.
 pub fn serve(port: u16) -> Result<()> {
     build()?;
+    cmd::step("Prepare the local playground");
+    let runner = snippets::runner(Limits::default())?;
+    if runner.sandboxed() {
+        println!("running as root: snippets run as throw-away uids, so process limits hold");
+    }
     cmd::step("Serve the book");
-    println!("Serving the course at http://127.0.0.1:{port}/ (Ctrl-C stops)");
-    let mut serve = Command::new("mdbook");
-    serve.current_dir(crate::root()).args(["serve", "--hostname", "127.0.0.1", "--port", &port.to_string()]);
-    cmd::run(&mut serve, "`mdbook serve` stopped with an error")
+    let config = Config::new(crate::root().join("book"), port);
+    serve_until_ctrl_c(config, runner, |addr| {
+        println!("Serving the course at http://{addr}/ (Ctrl-C stops)");
+    })
+    .context("the local server stopped with an error")
 }

@@ -1,12 +1,14 @@
-//! `cargo xtask bench …`: run the course's benchmarks (a release build of
-//! `examples/src/bin/bench.rs`), then turn their JSON into the plots and
-//! tables the book includes. The bench is a report, not a test: nothing in
-//! `cargo xtask test` depends on its timings.
+//! `cargo xtask bench …`: the course's benchmarks. `locks` runs a release
+//! build of `examples/src/bin/bench.rs` and turns its JSON into the plots and
+//! tables the book includes; `playground` measures the local playground.
+//! Benchmarks are reports, not tests: nothing in `cargo xtask test` depends
+//! on their timings.
 //!
 //! Each target is a small module; to add one, add a variant to [`Target`]
 //! and a match arm in [`run`].
 
 mod locks;
+mod playground;
 pub mod report;
 
 use std::path::Path;
@@ -30,12 +32,21 @@ pub enum Target {
         #[arg(long, default_value_t = 7)]
         repeats: u32,
     },
+    /// Round-trip latency of the local playground's /evaluate.json against a
+    /// bare rustc compile + run, for std, parking_lot and loom snippets, plus
+    /// an unchanged re-run (binary cache hit).
+    Playground {
+        /// Runs per measurement (p50/p95 need at least 20).
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
 }
 
 /// Runs one benchmark target.
 pub fn run(target: Target) -> Result<()> {
     match target {
         Target::Locks { ops, repeats } => locks::run(ops, repeats),
+        Target::Playground { runs } => playground::run(runs),
     }
 }
 

@@ -1,0 +1,403 @@
+//! The local playground against a real server on a free port: every bad input
+//! of issue 3 gets a clear JSON answer and leaves the server healthy.
+//!
+//! Limits are short here (2 s runs, 1 MiB files) so the suite stays fast.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier, OnceLock};
+use std::time::Duration;
+
+use playground::server::{Config, EvaluateResponse, Running};
+use playground::{DepSet, Limits, Runner};
+
+/// The examples crate's dependencies, built once for all tests.
+fn deps() -> DepSet {
+    static DEPS: OnceLock<DepSet> = OnceLock::new();
+    DEPS.get_or_init(|| {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        DepSet::prebuild(workspace, "examples").expect("prebuilding the snippet dependencies")
+    })
+    .clone()
+}
+
+fn test_limits() -> Limits {
+    Limits {
+        run_timeout: Duration::from_secs(2),
+        file_size_bytes: 1024 * 1024,
+        memory_bytes: 256 * 1024 * 1024,
+        ..Limits::default()
+    }
+}
+
+/// A runner with its own cache, so tests do not see each other's binaries.
+fn runner(name: &str) -> Arc<Runner> {
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("playground-cache-{name}"));
+    let _ = std::fs::remove_dir_all(&cache);
+    Arc::new(Runner::new(deps(), test_limits(), cache).expect("runner"))
+}
+
+/// A tiny book: enough to check static serving without running mdBook.
+fn book_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground-test-book");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        format!("<html><body>{}</body></html>", "the course ".repeat(200)),
+    )
+    .unwrap();
+    std::fs::write(dir.join("book-0123abcd.js"), "console.log('hashed asset');\n".repeat(100)).unwrap();
+    dir
+}
+
+struct Server {
+    running: Running,
+    runner: Arc<Runner>,
+}
+
+impl Server {
+    fn start(name: &str) -> Server {
+        Server::with(name, |_| {})
+    }
+
+    fn with(name: &str, adjust: impl FnOnce(&mut Config)) -> Server {
+        let runner = runner(name);
+        let mut config = Config::new(book_dir(), 0);
+        adjust(&mut config);
+        let running = Running::start(config, Arc::clone(&runner)).expect("server starts");
+        Server { running, runner }
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.running.addr()
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.addr().port())
+    }
+
+    /// POSTs `body` to /evaluate.json as book.js does (same origin).
+    fn evaluate_raw(&self, body: &str) -> Reply {
+        let origin = format!("http://{}", self.host());
+        http(
+            self.addr(),
+            "POST",
+            "/evaluate.json",
+            &[
+                ("Host", &self.host()),
+                ("Content-Type", "application/json"),
+                ("Origin", &origin),
+                ("Sec-Fetch-Site", "same-origin"),
+            ],
+            body.as_bytes(),
+        )
+    }
+
+    /// Runs `code` (edition 2021, debug).
+    fn run(&self, code: &str) -> Reply {
+        let body = serde_json::json!({"version": "stable", "optimize": "0", "code": code, "edition": "2021"});
+        self.evaluate_raw(&body.to_string())
+    }
+
+    /// The server answers a trivial program correctly, and left no temp dir behind.
+    fn assert_healthy(&self) {
+        let reply = self.run(r#"fn main() { println!("still here"); }"#);
+        assert_eq!(reply.status, 200, "{reply:?}");
+        assert_eq!(reply.json(), EvaluateResponse { result: "still here\n".into(), error: None });
+        assert_eq!(self.runner.scratch_dirs(), Vec::<PathBuf>::new(), "temporary directories left behind");
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as play.rust-lang.org's answer (`result` must be present).
+    fn json(&self) -> EvaluateResponse {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("not an evaluate JSON answer ({e}): {}", String::from_utf8_lossy(&self.body))
+        })
+    }
+
+    /// An error answer: status, `result` present and mentioning `needle`.
+    fn assert_error(&self, status: u16, needle: &str) {
+        assert_eq!(self.status, status, "{self:?}");
+        assert_eq!(self.header("content-type"), Some("application/json"), "{self:?}");
+        let json = self.json();
+        assert!(json.error.is_some(), "error should be set: {json:?}");
+        assert!(json.result.contains(needle), "`{needle}` not in result:\n{}", json.result);
+    }
+}
+
+/// A minimal HTTP/1.1 client (one request per connection), so the tests
+/// control every header, Host included.
+fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (413) before reading a large body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the reply");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete reply");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Reply { status, headers, body: raw[split + 4..].to_vec() }
+}
+
+#[test]
+fn runs_a_program_and_lists_crates() {
+    let server = Server::start("runs");
+    let reply = server.run(
+        r#"fn main() { let v = parking_lot::Mutex::new(41); *v.lock() += 1; println!("{}", v.lock()); }"#,
+    );
+    assert_eq!(reply.json(), EvaluateResponse { result: "42\n".into(), error: None });
+    assert!(reply.header("access-control-allow-origin").is_none(), "no CORS headers");
+
+    // Edition "" means 2015, as on play.rust-lang.org: `async` is an identifier there.
+    let reply = server.evaluate_raw(
+        r#"{"version":"stable","optimize":"0","code":"fn main() { let async = 1; println!(\"{}\", async); }","edition":""}"#,
+    );
+    assert_eq!(reply.json().result, "1\n");
+
+    // tests mode and release mode.
+    let reply = server.evaluate_raw(
+        r##"{"version":"stable","optimize":"3","code":"#[test] fn adds() { assert_eq!(2 + 2, 4); }","edition":"2024","tests":true}"##,
+    );
+    let json = reply.json();
+    assert!(json.result.contains("test adds ... ok"), "{json:?}");
+
+    for method in ["GET", "POST"] {
+        let crates = http(server.addr(), method, "/meta/crates", &[("Host", &server.host())], b"");
+        assert_eq!(crates.status, 200);
+        let list: serde_json::Value = serde_json::from_slice(&crates.body).unwrap();
+        let ids: Vec<&str> =
+            list["crates"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        for id in ["loom", "parking_lot", "dashmap"] {
+            assert!(ids.contains(&id), "{id} missing from {ids:?}");
+        }
+    }
+    server.assert_healthy();
+}
+
+#[test]
+fn malformed_requests_get_json_errors() {
+    let server = Server::start("malformed");
+    server.evaluate_raw("print this please").assert_error(400, "bad request");
+    server.evaluate_raw(r#"{"version":"stable","optimize":"0","code":"#).assert_error(400, "bad request");
+    server.evaluate_raw(r#"{"version":"stable","optimize":"0"}"#).assert_error(400, "missing field `code`");
+    server
+        .evaluate_raw(r#"{"version":"stable","optimize":"0","code":"fn main(){}","channel":"stable"}"#)
+        .assert_error(400, "unknown field `channel`");
+    server
+        .evaluate_raw(r#"{"version":"stable","optimize":"0","code":"fn main(){}","edition":"2027"}"#)
+        .assert_error(400, "unsupported edition `2027`");
+    server
+        .evaluate_raw(r#"{"version":"1.95","optimize":"0","code":"fn main(){}","edition":"2021"}"#)
+        .assert_error(400, "unsupported version `1.95`");
+    let huge = format!("fn main() {{}} // {}", "x".repeat(300 * 1024));
+    server.run(&huge).assert_error(413, "too large");
+    let wrong_method = http(server.addr(), "GET", "/evaluate.json", &[("Host", &server.host())], b"");
+    wrong_method.assert_error(405, "POST");
+    server.assert_healthy();
+}
+
+#[test]
+fn compile_errors_return_rustcs_message() {
+    let server = Server::start("compile-error");
+    let reply = server.run(r#"fn main() { let x: i32 = "one"; }"#);
+    reply.assert_error(200, "error[E0308]: mismatched types");
+    server.assert_healthy();
+}
+
+#[test]
+fn runaway_programs_are_stopped() {
+    let server = Server::start("runaway");
+    server.run("fn main() { loop {} }").assert_error(200, "stopped after 2 s");
+    server.run(r#"fn main() { loop { println!("spam"); } }"#).assert_error(200, "[output truncated]");
+    let hog = r#"fn main() { let v = vec![1u8; 1 << 31]; println!("{}", v.len()); }"#;
+    server.run(hog).assert_error(200, "memory allocation of 2147483648 bytes failed");
+    let writer = r#"
+        use std::io::Write;
+        fn main() {
+            let mut f = std::fs::File::create("big.bin").unwrap();
+            let chunk = vec![0u8; 1 << 20];
+            for _ in 0..100 { f.write_all(&chunk).unwrap(); }
+            println!("wrote 100 MiB");
+        }"#;
+    server.run(writer).assert_error(200, "larger than the limit");
+    let sleeper = r#"
+        use std::sync::Mutex;
+        fn main() {
+            let m = Mutex::new(0);
+            let _guard = m.lock().unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }"#;
+    server.run(sleeper).assert_error(200, "likely an infinite loop or a deadlock");
+    server.assert_healthy();
+}
+
+/// Processes whose command line contains `marker` and that are not zombies.
+fn live_with_marker(marker: &str) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let zombie = std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().starts_with('Z')))
+            .unwrap_or(false);
+        if !zombie && String::from_utf8_lossy(&cmdline).replace('\0', " ").contains(marker) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_process_of_a_run_survives_it() {
+    let server = Server::start("processes");
+    // A unique sleep length marks this test's processes; a few hundred at
+    // most, some in new sessions (escaping the process group) when root.
+    let marker = format!("300.{}", std::process::id());
+    let escape = if server.runner.sandboxed() { "setsid" } else { "env" };
+    let code = format!(
+        r#"
+        use std::process::Command;
+        fn main() {{
+            let mut started = 0;
+            for i in 0..200 {{
+                let child = if i % 2 == 0 {{
+                    Command::new("sleep").arg("{marker}").spawn()
+                }} else {{
+                    Command::new("{escape}").args(["sh", "-c", "sleep {marker} & sleep {marker}"]).spawn()
+                }};
+                if child.is_ok() {{ started += 1; }}
+            }}
+            println!("started {{}} processes", started);
+        }}"#
+    );
+    let reply = server.run(&code);
+    let json = reply.json();
+    assert!(json.result.starts_with("started "), "{json:?}");
+    let started: u32 = json.result.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(started >= 50, "the program should have started many processes: {json:?}");
+    assert_eq!(live_with_marker(&marker), Vec::<i32>::new(), "processes of the run survived it");
+    server.assert_healthy();
+}
+
+#[test]
+fn too_many_requests_get_busy_then_recover() {
+    let server = Server::with("busy", |c| {
+        c.max_concurrent = 1;
+        c.queue_timeout = Duration::from_millis(300);
+    });
+    let slow =
+        r#"fn main() { std::thread::sleep(std::time::Duration::from_millis(1500)); println!("done"); }"#;
+    let n = 6;
+    let barrier = Barrier::new(n);
+    let replies: Vec<Reply> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    server.run(slow)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let done = replies.iter().filter(|r| r.status == 200 && r.json().result == "done\n").count();
+    let busy: Vec<&Reply> = replies.iter().filter(|r| r.status == 503).collect();
+    assert!(done >= 1, "one request should have run: {replies:?}");
+    assert!(!busy.is_empty(), "some requests should have been answered busy: {replies:?}");
+    assert_eq!(done + busy.len(), n, "{replies:?}");
+    for reply in busy {
+        reply.assert_error(503, "busy");
+        assert_eq!(reply.header("retry-after"), Some("2"));
+    }
+    server.assert_healthy();
+}
+
+#[test]
+fn foreign_hosts_and_cross_site_requests_are_refused() {
+    let server = Server::start("security");
+    let port = server.addr().port();
+    let body = br#"{"version":"stable","optimize":"0","code":"fn main() {}","edition":"2021"}"#;
+    let post = |headers: &[(&str, &str)]| {
+        let mut all = vec![("Content-Type", "application/json")];
+        all.extend_from_slice(headers);
+        http(server.addr(), "POST", "/evaluate.json", &all, body)
+    };
+    let own = server.host();
+    // DNS rebinding: the right address and port, a foreign name.
+    post(&[("Host", &format!("attacker.example:{port}"))]).assert_error(403, "Host");
+    post(&[("Host", &format!("127.0.0.1:{}", port.wrapping_add(1)))]).assert_error(403, "Host");
+    let get = http(server.addr(), "GET", "/", &[("Host", "attacker.example")], b"");
+    assert_eq!(get.status, 403, "static files need the right Host too");
+    // Cross-site POSTs.
+    post(&[("Host", &own), ("Origin", "https://attacker.example")]).assert_error(403, "Origin");
+    post(&[("Host", &own), ("Origin", "null")]).assert_error(403, "Origin");
+    post(&[("Host", &own), ("Sec-Fetch-Site", "cross-site")]).assert_error(403, "cross-site");
+    post(&[("Host", &own), ("Sec-Fetch-Site", "same-site")]).assert_error(403, "same-site");
+    let refused = post(&[("Host", &own), ("Origin", "https://attacker.example")]);
+    assert!(refused.header("access-control-allow-origin").is_none());
+    // The book's own pages, under each loopback name.
+    for name in ["127.0.0.1", "localhost", "[::1]"] {
+        let host = format!("{name}:{port}");
+        let origin = format!("http://{host}");
+        let reply = post(&[("Host", &host), ("Origin", &origin), ("Sec-Fetch-Site", "same-origin")]);
+        assert_eq!(reply.status, 200, "{reply:?}");
+    }
+    server.assert_healthy();
+}
+
+#[test]
+fn static_files_are_compressed_with_cache_headers() {
+    let server = Server::start("static");
+    let host = server.host();
+    let page = http(server.addr(), "GET", "/", &[("Host", &host), ("Accept-Encoding", "gzip")], b"");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-encoding"), Some("gzip"));
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    let asset =
+        http(server.addr(), "GET", "/book-0123abcd.js", &[("Host", &host), ("Accept-Encoding", "br")], b"");
+    assert_eq!(asset.status, 200);
+    assert_eq!(asset.header("content-encoding"), Some("br"));
+    assert_eq!(asset.header("cache-control"), Some("public, max-age=31536000, immutable"));
+}
+
+#[test]
+fn an_unchanged_snippet_reuses_its_binary() {
+    let runner = runner("cache");
+    let mut req = playground::Request::new("fn main() { println!(\"once\"); }", playground::Edition::E2021);
+    let first = runner.execute(&req).unwrap();
+    let again = runner.execute(&req).unwrap();
+    assert!(!first.cached && again.cached, "second run should come from the cache");
+    assert_eq!(again.run.unwrap().stdout, "once\n");
+    req.mode = playground::Mode::Release;
+    assert!(!runner.execute(&req).unwrap().cached, "release is another binary");
+    req.tests = true;
+    assert!(!runner.execute(&req).unwrap().cached, "the test harness is another binary");
+    assert!(runner.scratch_dirs().is_empty());
+}
