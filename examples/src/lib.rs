@@ -8,4 +8,5 @@
 //! run them with `cargo xtask test` (or `RUSTFLAGS="--cfg loom" cargo test
 //! --release -p examples --target-dir target/loom -- loom`).
 
+pub mod mutex;
 pub mod shared_state;
