@@ -16,8 +16,8 @@ pub fn lock_and_unlock(log: &Mutex<Vec<&'static str>>) -> Vec<String> {
 
     {
         let mut guard = log.lock().unwrap(); // locked
-        guard.push("first");
         report.push(format!("in the block:     locked = {}", is_locked(log)));
+        guard.push("first");
     } // `guard` goes out of scope: unlocked
     report.push(format!("after the block:  locked = {}", is_locked(log)));
 

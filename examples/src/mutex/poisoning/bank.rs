@@ -29,7 +29,8 @@ pub fn main() {
     match bank.balances.lock() {
         Ok(balances) => println!("balances: {balances:?}"),
         Err(poisoned) => {
-            let balances = poisoned.into_inner(); // the guard, poisoned or not
+            // `into_inner` gives the guard anyway; copy the data out of it.
+            let balances = poisoned.into_inner().clone();
             let total: i64 = balances.iter().sum();
             println!("balances: {balances:?}, total {total} (was 200)");
         }
@@ -55,7 +56,7 @@ mod tests {
         let result = thread::scope(|s| s.spawn(|| bank.transfer(0, 7, 30)).join());
         assert!(result.is_err());
         assert!(bank.balances.is_poisoned());
-        let balances = bank.balances.lock().unwrap_err().into_inner();
-        assert_eq!(*balances, [70, 100]);
+        let balances = bank.balances.lock().unwrap_err().into_inner().clone();
+        assert_eq!(balances, [70, 100]);
     }
 }
