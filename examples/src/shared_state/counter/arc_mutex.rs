@@ -1,7 +1,7 @@
 //! The seed's counter: five threads, one `Arc<Mutex<i32>>`.
 
 #[cfg(loom)]
-use loom::{
+use ::loom::{
     sync::{Arc, Mutex},
     thread,
 };

@@ -2,7 +2,7 @@
 //! thread can slip in between the read and the write.
 
 #[cfg(loom)]
-use loom::{
+use ::loom::{
     sync::{Arc, Mutex},
     thread,
 };

@@ -2,7 +2,7 @@
 //! atomic (so there is no data race and no `unsafe`), but the increment is not.
 
 #[cfg(loom)]
-use loom::{
+use ::loom::{
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -44,8 +44,8 @@ pub fn count(threads: u64, per_thread: u64) -> u64 {
 
 // ANCHOR: main
 pub fn main() {
-    let expected = 4 * 100_000;
-    let total = count(4, 100_000);
+    let expected = 4 * 1_000_000;
+    let total = count(4, 1_000_000);
     println!("expected {expected}, got {total}: lost {}", expected - total);
 }
 // ANCHOR_END: main
