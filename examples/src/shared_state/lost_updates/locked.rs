@@ -53,6 +53,7 @@ mod tests {
 }
 
 /// Loom runs every interleaving of the same two threads: none loses an update.
+// ANCHOR: model
 #[cfg(all(test, loom))]
 mod loom {
     #[test]
@@ -65,3 +66,4 @@ mod loom {
         ::loom::model(|| assert_eq!(super::count(2, 2), 4));
     }
 }
+// ANCHOR_END: model

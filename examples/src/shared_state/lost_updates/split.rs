@@ -40,15 +40,13 @@ pub fn count(threads: u64, per_thread: u64) -> u64 {
     }
     counter.load(Ordering::SeqCst)
 }
-// ANCHOR_END: count
 
-// ANCHOR: main
 pub fn main() {
     let expected = 4 * 1_000_000;
     let total = count(4, 1_000_000);
     println!("expected {expected}, got {total}: lost {}", expected - total);
 }
-// ANCHOR_END: main
+// ANCHOR_END: count
 
 #[cfg(all(test, not(loom)))]
 mod tests {
@@ -70,6 +68,7 @@ mod tests {
 
 /// Loom runs every interleaving of two threads doing one increment each, and
 /// finds the one where both read 0 and both write 1.
+// ANCHOR: model
 #[cfg(all(test, loom))]
 mod loom {
     #[test]
@@ -81,3 +80,4 @@ mod loom {
         });
     }
 }
+// ANCHOR_END: model
