@@ -10,5 +10,6 @@
 
 pub mod beyond;
 pub mod mistakes;
+pub mod mutex;
 pub mod real_world;
 pub mod shared_state;

@@ -1,0 +1,52 @@
+//! A queue of boxed jobs: `dyn FnOnce() + Send` is `Send` but not `Sync`, yet a
+//! `Mutex` around the queue can be shared by every worker.
+
+use std::sync::Mutex;
+use std::thread;
+
+// ANCHOR: queue
+/// A job: any closure that may be sent to another thread. It need not be
+/// `Sync`: only one worker at a time will ever touch it.
+type Job = Box<dyn FnOnce() -> u64 + Send>;
+
+/// Runs every job on `workers` scoped threads and returns the sum of results.
+pub fn run_all(jobs: Vec<Job>, workers: usize) -> u64 {
+    let queue = Mutex::new(jobs); // Mutex<Vec<Job>>: Sync because Job: Send
+    let total = Mutex::new(0);
+
+    thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    // Pop under the lock, run the job after the guard is gone.
+                    let Some(job) = queue.lock().unwrap().pop() else { break };
+                    let result = job();
+                    *total.lock().unwrap() += result;
+                }
+            });
+        }
+    });
+    total.into_inner().unwrap()
+}
+
+pub fn main() {
+    let jobs: Vec<Job> = (1..=10_u64).map(|n| Box::new(move || n * n) as Job).collect();
+    println!("sum of squares 1..=10: {}", run_all(jobs, 3));
+}
+// ANCHOR_END: queue
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_job_runs_exactly_once() {
+        let jobs: Vec<Job> = (1..=100_u64).map(|n| Box::new(move || n) as Job).collect();
+        assert_eq!(run_all(jobs, 4), 5050);
+    }
+
+    #[test]
+    fn no_jobs_no_work() {
+        assert_eq!(run_all(Vec::new(), 2), 0);
+    }
+}
