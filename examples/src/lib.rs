@@ -4,8 +4,8 @@
 //! `src/shared-state/counter.md`. A file the book includes with
 //! `{{#rustdoc_include}}` is a whole program (it has a `main` and uses only
 //! std and this crate's dependencies), so the reader can run it as shown.
-//! Loom model checks live in `#[cfg(all(test, loom))]` modules named `loom_model`;
-//! run them with `cargo xtask test` (or `RUSTFLAGS="--cfg loom" cargo test
+//! Loom model checks live in `#[cfg(all(test, loom))]` modules whose path
+//! contains `loom` (they import the crate as `::loom`); run them with `cargo xtask test` (or `RUSTFLAGS="--cfg loom" cargo test
 //! --release -p examples --target-dir target/loom -- loom`).
 
 pub mod beyond;
