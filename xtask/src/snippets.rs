@@ -36,6 +36,8 @@ pub struct Block {
     pub attrs: Vec<String>,
     /// Text with includes expanded (hidden lines still marked `# `).
     pub text: String,
+    /// The block's text came (partly) from an `{{#include}}`-style directive.
+    pub included: bool,
 }
 
 impl Block {
@@ -148,7 +150,8 @@ pub fn blocks(page: &Path) -> Result<Vec<Block>> {
                 if let Some((line, attrs, body)) = current.take() {
                     let text =
                         expand_includes(&body, dir).with_context(|| format!("{}:{line}", rel.display()))?;
-                    blocks.push(Block { page: rel.clone(), line, attrs, text });
+                    let included = body.contains("{{#");
+                    blocks.push(Block { page: rel.clone(), line, attrs, text, included });
                 }
             }
             _ => {}
@@ -272,6 +275,7 @@ fn check_one(runner: &Runner, snippet: &Snippet, default: Edition) -> Result<&'s
     if b.has("ignore") {
         return Ok("ignored");
     }
+    editable_rules(b)?;
     let compile_fail = b.has("compile_fail");
     let should_panic = b.has("should_panic");
     let run = !(compile_fail || b.has("no_run"));
@@ -315,6 +319,31 @@ fn check_one(runner: &Runner, snippet: &Snippet, default: Edition) -> Result<&'s
         bail!("the page shows this output:\n{shown}\nbut the program printed:\n{}", out.stdout);
     }
     Ok("runs")
+}
+
+/// mdBook's editor shows hidden lines and does not add `fn main`, so only
+/// whole, self-contained programs can be editable — and those must be.
+fn editable_rules(b: &Block) -> Result<()> {
+    let hidden = b.text.lines().any(|l| {
+        let t = l.trim_start();
+        t == "#" || t.starts_with("# ")
+    });
+    let self_contained = !b.included && !hidden;
+    if b.has("editable") {
+        if !self_contained {
+            bail!(
+                "marked `editable`, but the editor would show its hidden or included lines; drop `editable`"
+            );
+        }
+        if !b.text.contains("fn main") {
+            bail!(
+                "marked `editable` without `fn main`: mdBook does not wrap editable blocks in one, so Run would fail"
+            );
+        }
+    } else if self_contained && b.text.contains("fn main") {
+        bail!("a self-contained program: mark it `editable` so readers can change it and run it again");
+    }
+    Ok(())
 }
 
 fn describe(report: &Report) -> String {
