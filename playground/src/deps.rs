@@ -29,6 +29,8 @@ pub struct Dep {
     pub rlib: PathBuf,
     /// Its version, for `/meta/crates`.
     pub version: String,
+    /// Its package name (`crossbeam-channel` for `crossbeam_channel`).
+    pub package: String,
 }
 
 impl DepSet {
@@ -72,7 +74,7 @@ impl DepSet {
                 continue;
             }
             let Some(pkg) = msg["package_id"].as_str() else { continue };
-            let Some((name, version)) = wanted.get(pkg) else { continue };
+            let Some((name, version, package)) = wanted.get(pkg) else { continue };
             let rlib = msg["filenames"]
                 .as_array()
                 .into_iter()
@@ -80,7 +82,10 @@ impl DepSet {
                 .filter_map(Value::as_str)
                 .find(|f| f.ends_with(".rlib"));
             if let Some(rlib) = rlib {
-                crates.insert(name.clone(), Dep { rlib: rlib.into(), version: version.clone() });
+                crates.insert(
+                    name.clone(),
+                    Dep { rlib: rlib.into(), version: version.clone(), package: package.clone() },
+                );
             }
         }
         let status = child.wait()?;
@@ -89,7 +94,7 @@ impl DepSet {
         }
         if crates.len() != wanted.len() {
             let missing: Vec<_> =
-                wanted.values().map(|(n, _)| n).filter(|n| !crates.contains_key(*n)).collect();
+                wanted.values().map(|(n, _, _)| n).filter(|n| !crates.contains_key(*n)).collect();
             bail!("cargo built no rlib for snippet dependencies {missing:?}");
         }
         Ok(DepSet { crates, deps_dir: target_dir.join("snippet-deps").join("deps"), rustc, toolchain })
@@ -106,8 +111,12 @@ impl DepSet {
     }
 }
 
-/// Package id → (crate name as code uses it, version) of `package`'s normal dependencies.
-fn direct_dependencies(metadata: &Value, package: &str) -> Result<BTreeMap<String, (String, String)>> {
+/// Package id → (crate name as code uses it, version, package name) of
+/// `package`'s normal dependencies.
+fn direct_dependencies(
+    metadata: &Value,
+    package: &str,
+) -> Result<BTreeMap<String, (String, String, String)>> {
     let packages = metadata["packages"].as_array().context("cargo metadata: no packages")?;
     let root = packages
         .iter()
@@ -123,13 +132,12 @@ fn direct_dependencies(metadata: &Value, package: &str) -> Result<BTreeMap<Strin
             continue;
         }
         let id = dep["pkg"].as_str().unwrap_or_default().to_string();
-        let version = packages
-            .iter()
-            .find(|p| p["id"] == dep["pkg"])
-            .and_then(|p| p["version"].as_str())
-            .unwrap_or_default()
-            .to_string();
-        out.insert(id, (dep["name"].as_str().unwrap_or_default().to_string(), version));
+        let found = packages.iter().find(|p| p["id"] == dep["pkg"]);
+        let field = |key: &str| found.and_then(|p| p[key].as_str()).unwrap_or_default().to_string();
+        out.insert(
+            id,
+            (dep["name"].as_str().unwrap_or_default().to_string(), field("version"), field("name")),
+        );
     }
     Ok(out)
 }

@@ -3,6 +3,9 @@
 
 pub mod deps;
 pub mod runner;
+pub mod sandbox;
+pub mod server;
 
 pub use deps::DepSet;
-pub use runner::{Edition, Exit, Limits, Mode, ProcessOutput, Report, Request, Runner};
+pub use runner::{Edition, Exit, Limits, Mode, ProcessOutput, Report, Request, RunAs, Runner};
+pub use sandbox::UidRange;

@@ -12,18 +12,19 @@ use std::fmt;
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use crate::deps::DepSet;
+use crate::sandbox::{self, UidRange};
 
 /// A Rust edition a snippet is compiled with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,6 +86,19 @@ impl Request {
     }
 }
 
+/// Who the program runs as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunAs {
+    /// A leased uid from the default range when the runner is root (so that
+    /// the process limit holds and every process of a run can be killed),
+    /// the runner's own user otherwise.
+    Auto,
+    /// The runner's own user, even as root (process limits do not hold).
+    CurrentUser,
+    /// A leased uid from this range (the runner must be root).
+    Uids(UidRange),
+}
+
 /// Limits for one snippet.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -98,11 +112,10 @@ pub struct Limits {
     pub memory_bytes: u64,
     /// Largest file the program may write.
     pub file_size_bytes: u64,
-    /// Processes the program's user may have (enforced only for non-root users).
+    /// Processes (threads included) the program may add to its user's.
     pub processes: u64,
-    /// Run the program as this uid/gid (used when the runner is root, so
-    /// that the process limit holds and a run cannot touch the runner's files).
-    pub run_as: Option<(u32, u32)>,
+    /// Who runs the program.
+    pub run_as: RunAs,
 }
 
 impl Default for Limits {
@@ -114,7 +127,7 @@ impl Default for Limits {
             memory_bytes: 512 * 1024 * 1024,
             file_size_bytes: 8 * 1024 * 1024,
             processes: 256,
-            run_as: None,
+            run_as: RunAs::Auto,
         }
     }
 }
@@ -148,12 +161,17 @@ impl fmt::Display for Exit {
             Exit::Signal(s) => write!(f, "was killed by signal {s}"),
             Exit::TimedOut(d) => write!(
                 f,
-                "did not finish within {} s and was stopped — an infinite loop, a deadlock, or waiting for input?",
-                d.as_secs()
+                "did not finish within {} and was stopped — an infinite loop, a deadlock, or waiting for input?",
+                seconds(*d)
             ),
             Exit::OutputLimit => write!(f, "printed more output than the limit and was stopped"),
         }
     }
+}
+
+/// `10 s`, or `0.5 s` for limits under a minute that are not whole seconds.
+pub fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{:.1} s", d.as_secs_f64()) }
 }
 
 /// What one process did.
@@ -205,6 +223,14 @@ pub struct Runner {
     limits: Limits,
     cache_dir: PathBuf,
     deps_key: u64,
+    sandbox: Option<Sandbox>,
+}
+
+/// Where leased-uid runs happen.
+struct Sandbox {
+    uids: UidRange,
+    lock_dir: PathBuf,
+    runs_dir: PathBuf,
 }
 
 impl Runner {
@@ -218,7 +244,30 @@ impl Runner {
             dep.rlib.hash(&mut h);
             fs::metadata(&dep.rlib).and_then(|m| m.modified()).ok().hash(&mut h);
         }
-        Ok(Runner { deps, limits, cache_dir, deps_key: h.finish() })
+        let uids = match limits.run_as {
+            RunAs::Auto if sandbox::is_root() => Some(UidRange::default()),
+            RunAs::Auto | RunAs::CurrentUser => None,
+            RunAs::Uids(range) => Some(range),
+        };
+        let sandbox = match uids {
+            None => None,
+            Some(uids) => {
+                if !sandbox::is_root() {
+                    anyhow::bail!("running snippets as other uids needs root");
+                }
+                // The programs must not be able to replace cached binaries.
+                fs::set_permissions(&cache_dir, fs::Permissions::from_mode(0o755))?;
+                let root = sandbox::private_root()?;
+                let runs_dir = root.join("runs");
+                fs::create_dir_all(&runs_dir)?;
+                fs::set_permissions(&runs_dir, fs::Permissions::from_mode(0o755))?;
+                remove_stale_dirs(&runs_dir);
+                sandbox::become_subreaper();
+                Some(Sandbox { uids, lock_dir: root.join("uids"), runs_dir })
+            }
+        };
+        remove_stale_dirs(&cache_dir);
+        Ok(Runner { deps, limits, cache_dir, deps_key: h.finish(), sandbox })
     }
 
     /// The crates snippets may use.
@@ -231,11 +280,16 @@ impl Runner {
         &self.limits
     }
 
+    /// Whether programs run as leased uids (root runner) rather than as the
+    /// runner's own user.
+    pub fn sandboxed(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
     /// Compiles `req.code` (or takes the cached binary) and runs it if asked.
     pub fn execute(&self, req: &Request) -> Result<Report> {
         let key = self.cache_key(req);
         let cached_bin = self.cache_dir.join(format!("{key}.bin"));
-        let work = TempDir::new(&self.cache_dir)?;
         let (compile, cached) = if cached_bin.exists() {
             let out = ProcessOutput {
                 exit: Exit::Code(0),
@@ -245,31 +299,30 @@ impl Runner {
             };
             (out, true)
         } else {
-            (self.compile(req, work.path(), &cached_bin)?, false)
+            (self.compile(req, &cached_bin)?, false)
         };
-        let run = if compile.exit.success() && req.run {
-            Some(self.run_binary(&cached_bin, work.path())?)
-        } else {
-            None
-        };
+        let run = if compile.exit.success() && req.run { Some(self.run_binary(&cached_bin)?) } else { None };
         Ok(Report { compile, cached, run })
     }
 
+    /// Everything that changes the binary: toolchain and dependencies (in
+    /// `deps_key`), edition, optimisation, test harness, and the code.
     fn cache_key(&self, req: &Request) -> String {
         let mut h1 = DefaultHasher::new();
         (self.deps_key, req.edition, req.mode, req.tests, &req.code).hash(&mut h1);
         let mut h2 = DefaultHasher::new();
-        ("second half", h1.finish(), &req.code).hash(&mut h2);
+        ("second half", h1.finish(), req.edition, req.mode, req.tests, &req.code).hash(&mut h2);
         format!("{:016x}{:016x}", h1.finish(), h2.finish())
     }
 
-    fn compile(&self, req: &Request, work: &Path, cached_bin: &Path) -> Result<ProcessOutput> {
-        let src_dir = work.join("src");
+    fn compile(&self, req: &Request, cached_bin: &Path) -> Result<ProcessOutput> {
+        let work = TempDir::new(&self.cache_dir, "build")?;
+        let src_dir = work.path().join("src");
         fs::create_dir_all(&src_dir)?;
         fs::write(src_dir.join("main.rs"), &req.code)?;
-        let out_bin = work.join("main");
+        let out_bin = work.path().join("main");
         let mut cmd = Command::new(&self.deps.rustc);
-        cmd.current_dir(work)
+        cmd.current_dir(work.path())
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .args(["--edition", req.edition.as_str(), "--crate-name", "main", "--crate-type", "bin"])
@@ -285,43 +338,108 @@ impl Runner {
         if req.tests {
             cmd.arg("--test");
         }
-        let mut output = run_limited(&mut cmd, self.limits.compile_timeout, 256 * 1024, None)?;
+        let mut output = run_limited(&mut cmd, self.limits.compile_timeout, 256 * 1024, None, None, &|| ())?;
         if output.exit.success() {
-            // Publish atomically: concurrent requests may compile the same code.
-            let tmp = cached_bin.with_extension(format!("tmp{}", std::process::id()));
+            // Publish atomically under a name no other compile uses:
+            // concurrent requests may compile the same code.
+            let tmp = work.path().with_extension("bin.tmp");
             fs::copy(&out_bin, &tmp).context("copying the compiled binary into the cache")?;
+            fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755))?;
             fs::rename(&tmp, cached_bin)?;
         }
-        output.stderr = output.stderr.replace(&format!("{}/", work.display()), "");
+        output.stderr = output.stderr.replace(&format!("{}/", work.path().display()), "");
         Ok(output)
     }
 
-    fn run_binary(&self, bin: &Path, work: &Path) -> Result<ProcessOutput> {
-        let run_dir = work.join("run");
+    fn run_binary(&self, bin: &Path) -> Result<ProcessOutput> {
+        let Some(sandbox) = &self.sandbox else {
+            let work = TempDir::new(&self.cache_dir, "run")?;
+            let mut cmd = self.program_command(bin, work.path());
+            // Our own user's processes count against RLIMIT_NPROC too.
+            // SAFETY: plain syscall.
+            let uid = unsafe { libc::getuid() };
+            let existing: u64 = sandbox::processes_of(uid).iter().map(|p| p.threads).sum();
+            let processes = existing + self.limits.processes;
+            return run_limited(
+                &mut cmd,
+                self.limits.run_timeout,
+                self.limits.output_cap,
+                Some(&self.limits),
+                Some(processes),
+                &|| (),
+            );
+        };
+        let lease = sandbox::lease(sandbox.uids, &sandbox.lock_dir)?;
+        let uid = lease.uid();
+        // Whatever a crashed runner left behind under this uid.
+        sandbox::kill_uid(uid)?;
+        let work = TempDir::new(&sandbox.runs_dir, "run")?;
+        fs::set_permissions(work.path(), fs::Permissions::from_mode(0o755))?;
+        // The program needs a copy it can execute but not modify, outside the
+        // workspace (whose parents it may not be allowed to enter).
+        let exe = work.path().join("main");
+        if fs::hard_link(bin, &exe).is_err() {
+            fs::copy(bin, &exe).context("copying the program into its run directory")?;
+            fs::set_permissions(&exe, fs::Permissions::from_mode(0o755))?;
+        }
+        let run_dir = work.path().join("run");
         fs::create_dir_all(&run_dir)?;
+        std::os::unix::fs::chown(&run_dir, Some(uid), Some(uid))?;
+        let mut cmd = self.program_command(&exe, &run_dir);
+        cmd.uid(uid).gid(uid);
+        let sweep_failed = std::cell::Cell::new(None);
+        let kill_everything = || {
+            if let Err(e) = sandbox::kill_uid(uid) {
+                sweep_failed.set(Some(e));
+            }
+        };
+        let output = run_limited(
+            &mut cmd,
+            self.limits.run_timeout,
+            self.limits.output_cap,
+            Some(&self.limits),
+            Some(self.limits.processes),
+            &kill_everything,
+        );
+        // Once more: on an error path the program may not have been waited for.
+        kill_everything();
+        if let Some(e) = sweep_failed.take() {
+            return Err(e);
+        }
+        let output = output?;
+        drop(work);
+        drop(lease);
+        Ok(output)
+    }
+
+    /// The program with a cleared environment, in `dir` (its home and temp dir).
+    fn program_command(&self, bin: &Path, dir: &Path) -> Command {
         let mut cmd = Command::new(bin);
-        cmd.current_dir(&run_dir)
+        cmd.current_dir(dir)
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("RUST_BACKTRACE", "0")
-            .env("HOME", &run_dir);
-        if let Some((uid, gid)) = self.limits.run_as {
-            fs::set_permissions(work, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-            std::os::unix::fs::chown(&run_dir, Some(uid), Some(gid))?;
-            cmd.uid(uid).gid(gid);
-        }
-        run_limited(&mut cmd, self.limits.run_timeout, self.limits.output_cap, Some(&self.limits))
+            .env("HOME", dir)
+            .env("TMPDIR", dir)
+            // Fewer malloc arenas: each reserves 64 MiB of the address-space limit.
+            .env("MALLOC_ARENA_MAX", "2");
+        cmd
     }
 }
 
 /// Runs `cmd` in its own process group with stdin closed, captures capped
 /// output, and kills the whole group on timeout, on too much output, and
-/// after the main process exits (so no child outlives the run).
+/// after the main process exits (so no child outlives the run). `rlimits`
+/// apply to the program (never to rustc); `processes` is its RLIMIT_NPROC.
+/// `after_exit` runs once the main process has been waited for (to kill
+/// whatever escaped the group, so the pipes close).
 fn run_limited(
     cmd: &mut Command,
     timeout: Duration,
     cap: usize,
     rlimits: Option<&Limits>,
+    processes: Option<u64>,
+    after_exit: &dyn Fn(),
 ) -> Result<ProcessOutput> {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
     if let Some(limits) = rlimits {
@@ -331,81 +449,165 @@ fn run_limited(
             cmd.pre_exec(move || {
                 set_rlimit(libc::RLIMIT_AS, limits.memory_bytes)?;
                 set_rlimit(libc::RLIMIT_FSIZE, limits.file_size_bytes)?;
-                set_rlimit(libc::RLIMIT_NPROC, limits.processes)?;
+                if let Some(n) = processes {
+                    set_rlimit(libc::RLIMIT_NPROC, n)?;
+                }
                 set_rlimit(libc::RLIMIT_CORE, 0)?;
                 Ok(())
             });
         }
     }
     let started = Instant::now();
+    let deadline = started + timeout;
     let mut child = cmd.spawn().with_context(|| format!("starting {:?}", cmd.get_program()))?;
     let pgid = child.id() as i32;
-    let overflow = Arc::new(AtomicBool::new(false));
-    let group = Arc::new(AtomicU64::new(pgid as u64));
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        let overflow = Arc::clone(&overflow);
-        let group = Arc::clone(&group);
-        thread::spawn(move || read_capped(pipe, cap, &overflow, group.load(Ordering::Relaxed) as i32))
-    };
-    let stdout = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-
-    let status: Option<ExitStatus> = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if started.elapsed() >= timeout {
-            kill_group(pgid);
-            child.wait()?;
-            break None;
-        }
-        thread::sleep(Duration::from_millis(5));
-    };
-    // Children left behind in the group would keep the pipes open.
-    kill_group(pgid);
-    let (stdout, out_cut) = stdout.join().expect("reader thread");
-    let (stderr, err_cut) = stderr.join().expect("reader thread");
-    let exit = match status {
-        None => Exit::TimedOut(timeout),
-        Some(_) if overflow.load(Ordering::Relaxed) => Exit::OutputLimit,
-        Some(s) => match (s.code(), s.signal()) {
-            (Some(c), _) => Exit::Code(c),
-            (None, Some(sig)) => Exit::Signal(sig),
-            (None, None) => Exit::Code(-1),
-        },
-    };
-    Ok(ProcessOutput { exit, stdout, stderr, truncated: out_cut || err_cut })
-}
-
-fn read_capped(
-    pipe: Option<Box<dyn Read + Send>>,
-    cap: usize,
-    overflow: &AtomicBool,
-    pgid: i32,
-) -> (String, bool) {
-    let Some(mut pipe) = pipe else { return (String::new(), false) };
-    let mut kept = Vec::new();
-    let mut buf = [0u8; 8192];
-    let mut truncated = false;
+    let pidfd = pidfd_open(pgid);
+    let mut pipes = [
+        Pipe::new(child.stdout.take().map(OwnedFd::from)),
+        Pipe::new(child.stderr.take().map(OwnedFd::from)),
+    ];
+    let mut status: Option<ExitStatus> = None;
+    let mut timed_out = false;
+    let mut overflow = false;
+    // After the program exits, a process that escaped the group may still
+    // hold the pipes open: read what is there, then stop waiting.
+    let mut drain_until: Option<Instant> = None;
     loop {
-        match pipe.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                let room = cap.saturating_sub(kept.len());
-                kept.extend_from_slice(&buf[..n.min(room)]);
-                if n > room && !truncated {
-                    truncated = true;
-                    overflow.store(true, Ordering::Relaxed);
-                    kill_group(pgid);
-                }
+        if status.is_none() {
+            if let Some(s) = child.try_wait()? {
+                status = Some(s);
+                kill_group(pgid);
+                after_exit();
+                drain_until = Some(Instant::now() + Duration::from_millis(500));
+            } else if Instant::now() >= deadline {
+                kill_group(pgid);
+                status = Some(child.wait()?);
+                after_exit();
+                timed_out = true;
+                drain_until = Some(Instant::now() + Duration::from_millis(500));
+            }
+        }
+        let open: Vec<usize> = (0..2).filter(|&i| pipes[i].fd.is_some()).collect();
+        if status.is_some() && (open.is_empty() || drain_until.is_some_and(|d| Instant::now() >= d)) {
+            break;
+        }
+        let now = Instant::now();
+        let until = drain_until.unwrap_or(deadline);
+        let mut wait_ms = until.saturating_duration_since(now).as_millis().min(i32::MAX as u128) as i32;
+        if status.is_none() && pidfd.is_none() {
+            // No pidfd to wake us when the program exits: check every few ms.
+            wait_ms = wait_ms.min(5);
+        }
+        let mut fds: Vec<libc::pollfd> = open
+            .iter()
+            .map(|&i| libc::pollfd { fd: pipes[i].raw(), events: libc::POLLIN, revents: 0 })
+            .collect();
+        if status.is_none()
+            && let Some(fd) = &pidfd
+        {
+            fds.push(libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 });
+        }
+        // SAFETY: `fds` is a valid array of pollfd for its length.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait_ms.max(0)) };
+        if n < 0 {
+            let err = std::io::Error::last_os_error();
+            if err.kind() != std::io::ErrorKind::Interrupted {
+                kill_group(pgid);
+                return Err(err).context("poll");
+            }
+            continue;
+        }
+        for (slot, &i) in open.iter().enumerate() {
+            if fds[slot].revents != 0 && pipes[i].read_some(cap) && !overflow {
+                overflow = true;
+                kill_group(pgid);
             }
         }
     }
-    let mut text = String::from_utf8_lossy(&kept).into_owned();
-    if truncated {
-        text.push_str(TRUNCATED);
+    kill_group(pgid);
+    let status = status.expect("the loop ends after the program exits");
+    let [out, err] = pipes;
+    let truncated = out.truncated || err.truncated;
+    let exit = if timed_out {
+        Exit::TimedOut(timeout)
+    } else if overflow {
+        Exit::OutputLimit
+    } else {
+        match (status.code(), status.signal()) {
+            (Some(c), _) => Exit::Code(c),
+            (None, Some(sig)) => Exit::Signal(sig),
+            (None, None) => Exit::Code(-1),
+        }
+    };
+    Ok(ProcessOutput { exit, stdout: out.into_text(), stderr: err.into_text(), truncated })
+}
+
+/// One output pipe of the program, read without blocking, kept up to a cap.
+struct Pipe {
+    fd: Option<OwnedFd>,
+    kept: Vec<u8>,
+    truncated: bool,
+}
+
+impl Pipe {
+    fn new(fd: Option<OwnedFd>) -> Pipe {
+        if let Some(fd) = &fd {
+            // SAFETY: fcntl on a descriptor we own.
+            unsafe {
+                let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+                libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK);
+            }
+        }
+        Pipe { fd, kept: Vec::new(), truncated: false }
     }
-    (text, truncated)
+
+    fn raw(&self) -> i32 {
+        self.fd.as_ref().map_or(-1, AsRawFd::as_raw_fd)
+    }
+
+    /// Reads what is available; closes the pipe at EOF. True when this read
+    /// went past the cap.
+    fn read_some(&mut self, cap: usize) -> bool {
+        let Some(fd) = &self.fd else { return false };
+        let mut file = std::fs::File::from(fd.try_clone().expect("dup of a pipe"));
+        let mut buf = [0u8; 16384];
+        let mut over = false;
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => {
+                    self.fd = None;
+                    break;
+                }
+                Ok(n) => {
+                    let room = cap.saturating_sub(self.kept.len());
+                    self.kept.extend_from_slice(&buf[..n.min(room)]);
+                    if n > room && !self.truncated {
+                        self.truncated = true;
+                        over = true;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        over
+    }
+
+    fn into_text(self) -> String {
+        let mut text = String::from_utf8_lossy(&self.kept).into_owned();
+        if self.truncated {
+            text.push_str(TRUNCATED);
+        }
+        text
+    }
+}
+
+/// A descriptor that becomes readable when `pid` exits (Linux 5.3+).
+fn pidfd_open(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    // SAFETY: a fresh descriptor we own.
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
 fn kill_group(pgid: i32) {
@@ -424,14 +626,37 @@ fn set_rlimit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Resul
     Ok(())
 }
 
+/// Removes `build-<pid>-*` / `run-<pid>-*` directories of runners that are gone
+/// (killed before their temp dirs could be removed).
+fn remove_stale_dirs(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name.strip_prefix("build-").or_else(|| name.strip_prefix("run-")) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else { continue };
+        // SAFETY: signal 0 only checks that the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if !alive {
+            let path = entry.path();
+            if path.is_dir() {
+                let _ = fs::remove_dir_all(&path);
+            } else {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+}
+
 /// A directory removed on drop.
 struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new(parent: &Path) -> Result<TempDir> {
+    fn new(parent: &Path, kind: &str) -> Result<TempDir> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = parent.join(format!("run-{}-{n}", std::process::id()));
+        let path = parent.join(format!("{kind}-{}-{n}", std::process::id()));
         if path.exists() {
             fs::remove_dir_all(&path)?;
         }
@@ -447,5 +672,7 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
+        // A compile's binary waiting to be published, if publishing failed.
+        let _ = fs::remove_file(self.0.with_extension("bin.tmp"));
     }
 }

@@ -1,0 +1,216 @@
+//! Running a program as a throw-away user when the runner is root.
+//!
+//! Root ignores `RLIMIT_NPROC`, and a program can escape a process-group kill
+//! with `setsid`. So a root runner gives every run its own high uid (no
+//! passwd entry needed), leased through a lock file so that concurrent runs —
+//! in this process or in another runner on the machine — never share one.
+//! At the end of a run, a helper process that has become that uid calls
+//! `kill(-1, SIGKILL)`, which reaches every process of the uid wherever it
+//! went; the runner is a child subreaper, so the killed orphans come back to
+//! it and are reaped (this machine's init may not reap zombies, and zombies
+//! still count against the uid's process limit).
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// The uids runs may use: `base .. base + count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UidRange {
+    pub base: u32,
+    pub count: u32,
+}
+
+impl Default for UidRange {
+    /// Far above any uid a distribution hands out.
+    fn default() -> UidRange {
+        UidRange { base: 1_500_000_000, count: 4096 }
+    }
+}
+
+/// The exclusive right to run as one uid, until dropped.
+#[derive(Debug)]
+pub struct Lease {
+    uid: u32,
+    _lock: File,
+}
+
+impl Lease {
+    /// The leased uid (also used as the gid).
+    pub fn uid(&self) -> u32 {
+        self.uid
+    }
+}
+
+/// Whether this process runs as root (so runs should use leased uids).
+pub fn is_root() -> bool {
+    // SAFETY: plain syscall.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A root-owned directory no other user can write, for lock files and run
+/// directories: `/run/fearless-locking` (or under the temp dir without `/run`).
+pub fn private_root() -> Result<PathBuf> {
+    let parent = if Path::new("/run").is_dir() { PathBuf::from("/run") } else { std::env::temp_dir() };
+    let dir = parent.join("fearless-locking");
+    match fs::DirBuilder::new().mode(0o755).create(&dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).with_context(|| format!("creating {}", dir.display())),
+    }
+    // Refuse a directory (or symlink) someone else planted there.
+    let meta = fs::symlink_metadata(&dir)?;
+    // SAFETY: plain syscall.
+    let me = unsafe { libc::geteuid() };
+    if !meta.is_dir() || meta.uid() != me || meta.mode() & 0o022 != 0 {
+        bail!("{} is not a directory owned by uid {me} and writable only by it", dir.display());
+    }
+    Ok(dir)
+}
+
+/// Leases a free uid from `range`, waiting up to a few seconds if all are taken.
+pub fn lease(range: UidRange, lock_dir: &Path) -> Result<Lease> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    fs::create_dir_all(lock_dir).with_context(|| format!("creating {}", lock_dir.display()))?;
+    let start = std::process::id().wrapping_mul(131).wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        for i in 0..range.count {
+            let uid = range.base + (start.wrapping_add(i) % range.count);
+            let path = lock_dir.join(format!("{uid}.lock"));
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            file.set_permissions(fs::Permissions::from_mode(0o644))?;
+            // SAFETY: flock on an open descriptor we own.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return Ok(Lease { uid, _lock: file });
+            }
+        }
+        if Instant::now() >= deadline {
+            bail!("all {} sandbox uids are in use", range.count);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Makes orphaned descendants of this process re-parent to it (instead of to
+/// init), so that [`kill_uid`] can reap them.
+pub fn become_subreaper() {
+    // SAFETY: prctl with integer arguments.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+}
+
+/// Sends SIGKILL to every process of `uid` from a helper that has become
+/// `uid`; true if any process was signalled.
+fn signal_all(uid: u32) -> Result<bool> {
+    // SAFETY: between fork and _exit the child only makes raw syscalls, which
+    // are async-signal-safe; raw setuid/setgid change only the calling thread,
+    // the child's only one.
+    unsafe {
+        let pid = libc::fork();
+        if pid < 0 {
+            return Err(io::Error::last_os_error()).context("fork for the uid sweep");
+        }
+        if pid == 0 {
+            let ok = libc::syscall(libc::SYS_setgroups, 0, std::ptr::null::<libc::gid_t>()) == 0
+                && libc::syscall(libc::SYS_setgid, uid) == 0
+                && libc::syscall(libc::SYS_setuid, uid) == 0;
+            if !ok {
+                libc::_exit(3);
+            }
+            let signalled = libc::kill(-1, libc::SIGKILL) == 0;
+            libc::_exit(if signalled { 1 } else { 0 });
+        }
+        let mut status = 0;
+        while libc::waitpid(pid, &mut status, 0) < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() != io::ErrorKind::Interrupted {
+                return Err(err).context("waiting for the uid sweep");
+            }
+        }
+        match libc::WEXITSTATUS(status) {
+            0 => Ok(false),
+            1 => Ok(true),
+            code => bail!("the uid sweep helper could not become uid {uid} (status {code})"),
+        }
+    }
+}
+
+/// One process seen in `/proc`.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcInfo {
+    pub pid: i32,
+    pub ppid: i32,
+    pub zombie: bool,
+    pub threads: u64,
+}
+
+/// The processes whose real uid is `uid`.
+pub fn processes_of(uid: u32) -> Vec<ProcInfo> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir("/proc") else { return out };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
+        let Ok(status) = fs::read_to_string(entry.path().join("status")) else { continue };
+        let field = |name: &str| {
+            status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default().to_string()
+        };
+        let real_uid = field("Uid:").split_whitespace().next().and_then(|u| u.parse::<u32>().ok());
+        if real_uid != Some(uid) {
+            continue;
+        }
+        out.push(ProcInfo {
+            pid,
+            ppid: field("PPid:").parse().unwrap_or(0),
+            zombie: field("State:").starts_with('Z'),
+            threads: field("Threads:").parse().unwrap_or(1),
+        });
+    }
+    out
+}
+
+/// Kills every process of `uid` and reaps the ones that were re-parented to
+/// this process; fails if a live process of `uid` remains after 5 s.
+pub fn kill_uid(uid: u32) -> Result<()> {
+    if !signal_all(uid)? {
+        return Ok(());
+    }
+    let me = std::process::id() as i32;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut live = 0;
+        for p in processes_of(uid) {
+            if p.zombie {
+                if p.ppid == me {
+                    let mut status = 0;
+                    // SAFETY: reaping a zombie child of ours that belongs to this
+                    // run's uid (no `Child` handle refers to it any more).
+                    unsafe { libc::waitpid(p.pid, &mut status, libc::WNOHANG) };
+                }
+            } else {
+                live += 1;
+            }
+        }
+        if live == 0 {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            bail!("{live} processes of uid {uid} survived SIGKILL");
+        }
+        // SIGKILL is delivered asynchronously: give the dying a moment.
+        signal_all(uid)?;
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
