@@ -1,6 +1,8 @@
 //! `cargo xtask …`: the course's build, serve and test commands.
 
+mod bench;
 mod book;
+mod browser;
 mod cmd;
 mod links;
 mod quizzes;
@@ -45,6 +47,13 @@ enum Command {
     Quizzes,
     /// Check internal links and anchors of the built book in `book/` (part of `test`).
     Links,
+    /// Build the book and run the browser tests in headless Chromium (part of `test`).
+    Browser,
+    /// Measure something and print a report (not a test).
+    Bench {
+        #[command(subcommand)]
+        target: bench::Target,
+    },
 }
 
 fn main() {
@@ -57,6 +66,8 @@ fn main() {
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
         Command::Links => links::check(),
+        Command::Browser => browser::build_and_check(),
+        Command::Bench { target } => bench::run(target),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");
