@@ -288,7 +288,7 @@ impl<'a> QuizPage<'a> {
                 d.find(By::Css(".mdbook-quiz .question input[name=answer]")).await?.send_keys(text).await?;
             }
             Answer::Tracing { compiles, stdout } => {
-                d.find(By::Css(&format!(
+                d.find(By::Css(format!(
                     ".mdbook-quiz .question input[name=doesCompile][value=\"{compiles}\"]"
                 )))
                 .await?
@@ -392,11 +392,7 @@ impl<'a> ThemePicker<'a> {
     pub async fn choose(&self, theme: &str) -> Result<()> {
         let d = self.b.driver();
         d.find(By::Id("mdbook-theme-toggle")).await?.click().await.context("opening the theme menu")?;
-        d.find(By::Id(&format!("mdbook-theme-{theme}")))
-            .await?
-            .click()
-            .await
-            .context("choosing the theme")?;
+        d.find(By::Id(format!("mdbook-theme-{theme}"))).await?.click().await.context("choosing the theme")?;
         wait_for::<bool>(
             self.b,
             &format!("theme {theme} to apply"),
