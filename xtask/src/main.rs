@@ -2,6 +2,7 @@
 
 mod bench;
 mod book;
+mod browser;
 mod cmd;
 mod exercises;
 mod links;
@@ -59,6 +60,8 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// Build the book and run the browser tests in headless Chromium (part of `test`).
+    Browser,
     /// Run a benchmark in release mode and regenerate its JSON, plot and table
     /// (e.g. `cargo xtask bench locks`). A report, not a test.
     Bench {
@@ -78,6 +81,7 @@ fn main() {
         Command::Quizzes => quizzes::check(true),
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
+        Command::Browser => browser::build_and_check(),
         Command::Bench { target } => bench::run(target),
     };
     if let Err(err) = result {

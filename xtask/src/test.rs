@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{book, cmd, exercises, links, quizzes, snippets, tools};
+use crate::{book, browser, cmd, exercises, links, quizzes, snippets, tools};
 
 /// One check.
 struct Check {
@@ -24,6 +24,7 @@ const CHECKS: &[Check] = &[
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
     Check { name: "book build", slow: false, run: book::mdbook_build },
     Check { name: "book snippets", slow: false, run: snippets::check },
+    Check { name: "browser tests", slow: true, run: browser::check },
     Check { name: "internal links", slow: false, run: links::check },
     Check { name: "spelling", slow: false, run: spelling },
     Check { name: "workflow lint", slow: false, run: workflows },

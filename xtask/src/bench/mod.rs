@@ -1,6 +1,7 @@
 //! `cargo xtask bench …`: the course's benchmarks. `locks` runs a release
 //! build of `examples/src/bin/bench.rs` and turns its JSON into the plots and
-//! tables the book includes; `playground` measures the local playground.
+//! tables the book includes; `playground` measures the local playground and
+//! `pages` what a reader's browser downloads.
 //! Benchmarks are reports, not tests: nothing in `cargo xtask test` depends
 //! on their timings.
 //!
@@ -8,6 +9,7 @@
 //! and a match arm in [`run`].
 
 mod locks;
+mod pages;
 mod playground;
 pub mod report;
 
@@ -40,6 +42,10 @@ pub enum Target {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Load every page in headless Chromium with a cold cache: bytes before
+    /// first paint, total bytes, paint and load times, warm-cache bytes of
+    /// the next page, and where the bytes go.
+    Pages,
 }
 
 /// Runs one benchmark target.
@@ -47,6 +53,7 @@ pub fn run(target: Target) -> Result<()> {
     match target {
         Target::Locks { ops, repeats } => locks::run(ops, repeats),
         Target::Playground { runs } => playground::run(runs),
+        Target::Pages => pages::run(),
     }
 }
 

@@ -1,0 +1,211 @@
+//! The course in a real browser: Debian's `chromium` driven by its
+//! `chromedriver` over WebDriver (thirtyfour), against the local server
+//! (`playground::server`) on a free port.
+//!
+//! Everything this module starts it also stops: chromedriver runs in its own
+//! process group (Chromium inherits it), and [`Browser`]'s `Drop` kills the
+//! whole group and deletes the throw-away profile, on success, on error and
+//! on panic alike.
+
+pub mod pages;
+mod tests;
+
+use std::fs;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use playground::Limits;
+use playground::server::{Config, Running};
+use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, LoggingPrefsLogLevel, WebDriver};
+
+use crate::{book, cmd, snippets};
+
+/// Debian's binaries (packages `chromium` and `chromium-driver`).
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const APT_INSTALL: &str = "apt-get install -y --no-install-recommends chromium chromium-driver";
+
+/// How long a snippet may run in the browser tests. Short, so the
+/// infinite-loop test costs seconds; long enough for every real snippet.
+pub const SNIPPET_RUN_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// `cargo xtask test`'s "browser tests" step (the book is already built).
+pub fn check() -> Result<()> {
+    cmd::step("Browser tests (headless Chromium)");
+    if !ensure_installed()? {
+        return Ok(());
+    }
+    tests::run()
+}
+
+/// `cargo xtask browser`: build the book, then run the browser tests.
+pub fn build_and_check() -> Result<()> {
+    book::mdbook_build()?;
+    check()
+}
+
+/// Whether Chromium and chromedriver are there; installs them with apt-get
+/// when running as root. Elsewhere, with `CI=true`, a missing browser is an
+/// error; locally the step is skipped, loudly (`Ok(false)`).
+pub fn ensure_installed() -> Result<bool> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(true);
+    }
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    if root {
+        println!("{CHROMIUM} or {CHROMEDRIVER} is missing: installing Debian's packages");
+        cmd::run(Command::new("apt-get").arg("update"), "`apt-get update` failed")?;
+        let mut install = Command::new("apt-get");
+        install.args(APT_INSTALL.split_whitespace().skip(1)).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd::run(&mut install, "installing chromium and chromium-driver failed")?;
+        if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+            return Ok(true);
+        }
+        bail!("apt-get installed the packages but {CHROMIUM} / {CHROMEDRIVER} are still missing");
+    }
+    let how = format!("install them with: sudo {APT_INSTALL}");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        bail!("headless Chromium is missing ({CHROMIUM}, {CHROMEDRIVER}); {how}");
+    }
+    println!("\n!!! SKIPPING the browser tests: {CHROMIUM} or {CHROMEDRIVER} is missing.");
+    println!("!!! {how}");
+    println!("!!! (with CI=true this is an error)\n");
+    Ok(false)
+}
+
+/// Starts the local server (book + playground API) on a free loopback
+/// port. The one place that knows the server's start-up API.
+pub fn start_server() -> Result<Running> {
+    let limits = Limits { run_timeout: SNIPPET_RUN_TIMEOUT, ..Limits::default() };
+    let runner = snippets::runner(limits)?;
+    let book_dir = crate::root().join("book");
+    if !book_dir.join("index.html").exists() {
+        bail!("no built book in {} (run `cargo xtask build` first)", book_dir.display());
+    }
+    Running::start(Config::new(book_dir, 0), Arc::new(runner)).context("starting the local server")
+}
+
+/// The pages of SUMMARY.md that exist (draft chapters have no file), as
+/// book paths (`beyond/loom.html`).
+pub fn summary_pages() -> Result<Vec<String>> {
+    let summary =
+        fs::read_to_string(crate::root().join("src/SUMMARY.md")).context("reading src/SUMMARY.md")?;
+    let link = regex::Regex::new(r"\]\(([^)\s]+\.md)\)").expect("valid regex");
+    Ok(link
+        .captures_iter(&summary)
+        .map(|c| c[1].trim_start_matches("./").replace(".md", ".html"))
+        .map(|p| if p == "README.html" { "index.html".into() } else { p })
+        .collect())
+}
+
+/// A headless Chromium session. Dropping it quits the browser, kills
+/// chromedriver's process group and removes the profile.
+pub struct Browser {
+    driver: Option<WebDriver>,
+    chromedriver: Child,
+    profile: PathBuf,
+    /// `http://127.0.0.1:PORT` of the server under test.
+    pub base: String,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and a fresh headless Chromium
+    /// with its own profile directory, pointed at `base`.
+    pub async fn start(base: String) -> Result<Browser> {
+        let port = free_port()?;
+        let profile = std::env::temp_dir().join(format!(
+            "fearless-chromium-{}-{}",
+            std::process::id(),
+            SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+        ));
+        std::fs::create_dir_all(&profile).with_context(|| format!("creating {}", profile.display()))?;
+        let mut driver_cmd = Command::new(CHROMEDRIVER);
+        driver_cmd
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so Drop can kill Chromium with it.
+            .process_group(0);
+        cmd::echo(&driver_cmd);
+        let chromedriver = driver_cmd.spawn().with_context(|| format!("could not start {CHROMEDRIVER}"))?;
+        // From here on, Drop cleans up whatever happens.
+        let mut browser = Browser { driver: None, chromedriver, profile, base };
+        wait_for_port(port, Duration::from_secs(15)).context("chromedriver did not start listening")?;
+
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(CHROMIUM)?;
+        for arg in [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+            "--window-size=1280,900",
+        ] {
+            caps.add_arg(arg)?;
+        }
+        caps.add_arg(&format!("--user-data-dir={}", browser.profile.display()))?;
+        caps.set_browser_log_level(LoggingPrefsLogLevel::All)?;
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .context("could not start a Chromium session through chromedriver")?;
+        browser.driver = Some(driver);
+        Ok(browser)
+    }
+
+    /// The WebDriver session.
+    pub fn driver(&self) -> &WebDriver {
+        self.driver.as_ref().expect("the session exists until drop")
+    }
+
+    /// The absolute URL of a book path (`beyond/loom.html`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.base, path.trim_start_matches('/'))
+    }
+
+    /// Ends the session politely, then lets Drop kill what is left.
+    pub async fn quit(mut self) {
+        if let Some(driver) = self.driver.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), driver.quit()).await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // A session still open here (an error or a panic) is abandoned: the
+        // processes behind it are killed below.
+        std::mem::forget(self.driver.take());
+        let pgid = self.chromedriver.id();
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pgid}")]).status();
+        let _ = self.chromedriver.kill();
+        let _ = self.chromedriver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// A free loopback port (bound, read, released).
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("nothing listens on 127.0.0.1:{port} after {} s", timeout.as_secs())
+}
