@@ -5,6 +5,7 @@ mod cmd;
 mod exercises;
 mod links;
 mod quizzes;
+mod reader;
 mod snippets;
 mod test;
 mod tools;
@@ -58,6 +59,13 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// mdBook preprocessor (book.toml runs it): lists the quizzes on the
+    /// progress page and links every quiz to it.
+    #[command(hide = true)]
+    ProgressData {
+        /// `supports <renderer>`, as mdbook asks.
+        args: Vec<String>,
+    },
 }
 
 fn main() {
@@ -71,6 +79,7 @@ fn main() {
         Command::Quizzes => quizzes::check(true),
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
+        Command::ProgressData { args } => reader::preprocessor(&args),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");
