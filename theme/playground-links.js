@@ -20,7 +20,8 @@
 
     document.querySelectorAll('pre.playground').forEach(function (pre) {
         const code = pre.querySelector('code');
-        if (!code || !code.classList.contains('language-rust')) return;
+        // book.js drops `language-rust` from editable blocks; every playground block is Rust.
+        if (!code) return;
         const note = document.createElement('p');
         note.className = 'fl-play-note';
         const missing = core.cratesMissingOnPlayground(codeOf(pre));

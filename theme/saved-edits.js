@@ -66,6 +66,8 @@
 
         const saved = core.loadEdit(storage, key, original);
         if (saved !== null) editor.setValue(saved, 1);
+        // Whatever else is stored there (empty, malformed, stale) is of no use: drop it.
+        else core.clearEdit(storage, key);
         refresh();
 
         let timer = null;
