@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cmd, quizzes, tools};
+use crate::{cmd, quizzes, takeaway, tools};
 
 /// How long `mdbook build` may take. mdbook-quiz runs Tracing programs with
 /// no timeout of its own, so a program that never ends would hang the build.
@@ -19,8 +19,9 @@ pub fn build() -> Result<()> {
     mdbook_build()
 }
 
-/// `mdbook build` under a timeout.
+/// `mdbook build` under a timeout (after writing the exercises zip it publishes).
 pub fn mdbook_build() -> Result<()> {
+    takeaway::write_zip()?;
     cmd::step("Build the book (mdbook + quiz validation)");
     let mut build = cmd::in_root("mdbook");
     build.arg("build");

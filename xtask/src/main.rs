@@ -7,6 +7,7 @@ mod links;
 mod quizzes;
 mod reader;
 mod snippets;
+mod takeaway;
 mod test;
 mod tools;
 
