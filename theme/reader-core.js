@@ -214,7 +214,7 @@
      * - `{state: 'done', correct, total}`: finished, `correct` of `total`;
      * - `{state: 'changed', …}`: saved for a quiz with another number of
      *   questions (the quiz changed since; its page starts it afresh);
-     * - `{state: 'unreadable'}`: something unparseable is stored.
+     * - `{state: 'unreadable'}`: something unparsable is stored.
      * `questions` is the quiz's current number of questions.
      */
     function quizStatus(storage, stem, questions) {
