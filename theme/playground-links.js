@@ -28,10 +28,18 @@
         if (missing.length > 0) {
             note.classList.add('fl-play-local-only');
             const names = missing.join(' and ');
-            note.textContent = local
-                ? 'Uses ' + names + ', which play.rust-lang.org does not have; ▶ runs it here, on your machine.'
-                : 'Uses ' + names + ', which play.rust-lang.org does not have, so it cannot run here. ' +
-                  'To run it, clone the course and start it with `cargo xtask serve`: ▶ then runs it on your machine.';
+            if (local) {
+                note.textContent = 'Uses ' + names + ', which play.rust-lang.org does not have; ▶ runs it here, on your machine.';
+            } else {
+                const command = document.createElement('code');
+                command.textContent = 'cargo xtask serve';
+                note.append(
+                    'Uses ' + names + ', which play.rust-lang.org does not have, so it cannot run here. ' +
+                        'To run it, clone the course and start it with ',
+                    command,
+                    ': ▶ then runs it on your machine.'
+                );
+            }
         } else {
             const link = document.createElement('a');
             link.className = 'fl-play-link';
