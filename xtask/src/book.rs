@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use playground::Limits;
 use playground::server::{Config, serve_until_ctrl_c};
 
-use crate::{cmd, quizzes, snippets, tools};
+use crate::{cmd, quizzes, snippets, takeaway, tools};
 
 /// How long `mdbook build` may take. mdbook-quiz runs Tracing programs with
 /// no timeout of its own, so a program that never ends would hang the build.
@@ -20,8 +20,9 @@ pub fn build() -> Result<()> {
     mdbook_build()
 }
 
-/// `mdbook build` under a timeout.
+/// `mdbook build` under a timeout (after writing the exercises zip it publishes).
 pub fn mdbook_build() -> Result<()> {
+    takeaway::write_zip()?;
     cmd::step("Build the book (mdbook + quiz validation)");
     let mut build = cmd::in_root("mdbook");
     build.arg("build");

@@ -7,7 +7,9 @@ mod cmd;
 mod exercises;
 mod links;
 mod quizzes;
+mod reader;
 mod snippets;
+mod takeaway;
 mod test;
 mod tools;
 
@@ -60,6 +62,13 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// mdBook preprocessor (book.toml runs it): lists the quizzes on the
+    /// progress page and links every quiz to it.
+    #[command(hide = true)]
+    ProgressData {
+        /// `supports <renderer>`, as mdbook asks.
+        args: Vec<String>,
+    },
     /// Build the book and run the browser tests in headless Chromium (part of `test`).
     Browser,
     /// Run a benchmark in release mode and regenerate its JSON, plot and table
@@ -81,6 +90,7 @@ fn main() {
         Command::Quizzes => quizzes::check(true),
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
+        Command::ProgressData { args } => reader::preprocessor(&args),
         Command::Browser => browser::build_and_check(),
         Command::Bench { target } => bench::run(target),
     };

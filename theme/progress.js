@@ -1,0 +1,127 @@
+// Fearless Locking: the progress page (src/progress.md). Reads the quiz list
+// that `cargo xtask progress-data` put into the page (#fl-progress-data) and
+// each quiz's saved answers (mdbook-quiz's `mdbook-quiz:<stem>` entries in
+// localStorage), and renders a table per chapter with reset buttons.
+// Everything happens in this page: no network, works offline.
+
+(function progressPage() {
+    'use strict';
+    const core = window.FearlessReader;
+    const host = document.getElementById('fl-progress');
+    const dataElement = document.getElementById('fl-progress-data');
+    if (!core || !host || !dataElement) return;
+
+    let chapters;
+    try {
+        chapters = JSON.parse(dataElement.textContent);
+    } catch (_) {
+        host.textContent = 'The list of quizzes in this page is damaged; rebuild the book.';
+        return;
+    }
+    const storage = core.browserStorage(window);
+    const quizzes = chapters.flatMap(function (chapter) {
+        return chapter.quizzes;
+    });
+
+    function el(tag, attrs, children) {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attrs || {})) {
+            if (name === 'text') node.textContent = value;
+            else node.setAttribute(name, value);
+        }
+        for (const child of children || []) node.append(child);
+        return node;
+    }
+
+    function statusCell(status, quiz) {
+        switch (status.state) {
+            case 'done':
+                return el('td', { class: 'fl-status fl-done', text: '✓ done — ' + status.correct + '/' + status.total + ' correct' });
+            case 'changed':
+                return el('td', {
+                    class: 'fl-status fl-changed',
+                    text: 'answered an older version (' + status.correct + '/' + status.total + '); the quiz has changed, take it again',
+                });
+            case 'unreadable':
+                return el('td', { class: 'fl-status fl-unreadable', text: 'saved data unreadable — reset it' });
+            default:
+                return el('td', { class: 'fl-status fl-none', text: 'not taken yet (' + quiz.questions + ' questions)' });
+        }
+    }
+
+    function render() {
+        host.replaceChildren();
+        if (!storage) {
+            host.append(
+                el('p', {
+                    class: 'fl-progress-empty',
+                    text: 'This browser does not let the course use local storage (a private window, or site data blocked), so no quiz answers are saved and there is no progress to show.',
+                })
+            );
+            return;
+        }
+        const summary = core.progressSummary(storage, quizzes);
+        const headline =
+            summary.saved === 0
+                ? 'Nothing saved yet: finish a quiz at the end of any page and it will show up here.'
+                : 'You have finished ' + summary.done + ' of ' + summary.quizzes + ' quizzes, with ' +
+                  summary.correct + ' of ' + summary.answered + ' answers correct.';
+        host.append(el('p', { id: 'fl-progress-summary', class: summary.saved === 0 ? 'fl-progress-empty' : '', text: headline }));
+
+        let part = null;
+        for (const chapter of chapters) {
+            if (chapter.part && chapter.part !== part) {
+                part = chapter.part;
+                host.append(el('h2', { text: part }));
+            }
+            const rows = chapter.quizzes.map(function (quiz) {
+                const status = core.quizStatus(storage, quiz.stem, quiz.questions);
+                const page = el('a', { href: (typeof path_to_root === 'string' ? path_to_root : '') + quiz.page, text: quiz.title });
+                const action = el('td', {});
+                if (status.state !== 'none') {
+                    const reset = el('button', { type: 'button', class: 'fl-reset-quiz', 'data-quiz': quiz.stem, text: 'Reset' });
+                    reset.addEventListener('click', function () {
+                        core.resetQuiz(storage, quiz.stem);
+                        render();
+                    });
+                    action.append(reset);
+                }
+                return el('tr', { 'data-quiz': quiz.stem, 'data-state': status.state }, [el('td', {}, [page]), statusCell(status, quiz), action]);
+            });
+            host.append(
+                el('h3', { text: chapter.title }),
+                el('table', { class: 'fl-progress-table' }, [
+                    el('thead', {}, [el('tr', {}, [el('th', { text: 'Page' }), el('th', { text: 'Quiz' }), el('th', {})])]),
+                    el('tbody', {}, rows),
+                ])
+            );
+        }
+        if (summary.saved > 0) {
+            // Two clicks, no dialog: the second within 5 s confirms.
+            const all = el('button', { type: 'button', id: 'fl-reset-all', text: 'Reset all quizzes' });
+            let armed = null;
+            all.addEventListener('click', function () {
+                if (armed === null) {
+                    all.textContent = 'Click again to forget every answer';
+                    all.classList.add('fl-armed');
+                    armed = setTimeout(function () {
+                        armed = null;
+                        all.textContent = 'Reset all quizzes';
+                        all.classList.remove('fl-armed');
+                    }, 5000);
+                    return;
+                }
+                clearTimeout(armed);
+                for (const quiz of quizzes) core.resetQuiz(storage, quiz.stem);
+                render();
+            });
+            host.append(el('p', {}, [all]));
+        }
+    }
+
+    render();
+    // Another tab finished or reset a quiz: show it.
+    window.addEventListener('storage', function (event) {
+        if (event.key === null || event.key.startsWith(core.QUIZ_PREFIX)) render();
+    });
+})();

@@ -1,0 +1,357 @@
+// Fearless Locking: the reader features' logic, without the DOM.
+//
+// Saved edits, quiz progress and play.rust-lang.org links all live here as
+// plain functions over a storage object (anything with getItem / setItem /
+// removeItem / key / length, like `window.localStorage`), so that
+// `node --test theme/tests/` can check them with a fake storage. The DOM
+// wiring is in saved-edits.js, progress.js and playground-links.js.
+//
+// Loaded in the browser as a classic script (it defines `window.FearlessReader`)
+// and in node with `require` (it sets `module.exports`).
+
+(function (root, factory) {
+    'use strict';
+    const api = factory();
+    if (typeof module === 'object' && module.exports) {
+        module.exports = api;
+    } else {
+        root.FearlessReader = api;
+    }
+})(typeof self !== 'undefined' ? self : this, function () {
+    'use strict';
+
+    // ---------------------------------------------------------------- storage
+
+    /**
+     * The browser's localStorage, or null when it is unavailable: merely
+     * reading `window.localStorage` throws a SecurityError when storage is
+     * blocked (some private modes, cookies disabled, sandboxed iframes).
+     */
+    function browserStorage(win) {
+        try {
+            const storage = win.localStorage;
+            if (!storage) return null;
+            const probe = 'fearless-probe';
+            storage.setItem(probe, probe);
+            storage.removeItem(probe);
+            return storage;
+        } catch (_) {
+            return null;
+        }
+    }
+
+    /** storage.getItem, with any exception turned into null. */
+    function safeGet(storage, key) {
+        if (!storage) return null;
+        try {
+            return storage.getItem(key);
+        } catch (_) {
+            return null;
+        }
+    }
+
+    /** storage.setItem; false when it throws (quota exceeded, blocked). */
+    function safeSet(storage, key, value) {
+        if (!storage) return false;
+        try {
+            storage.setItem(key, value);
+            return true;
+        } catch (_) {
+            return false;
+        }
+    }
+
+    /** storage.removeItem; false when it throws. */
+    function safeRemove(storage, key) {
+        if (!storage) return false;
+        try {
+            storage.removeItem(key);
+            return true;
+        } catch (_) {
+            return false;
+        }
+    }
+
+    /** Every key of `storage` that starts with `prefix` (empty on errors). */
+    function keysWithPrefix(storage, prefix) {
+        const keys = [];
+        if (!storage) return keys;
+        try {
+            for (let i = 0; i < storage.length; i++) {
+                const key = storage.key(i);
+                if (typeof key === 'string' && key.startsWith(prefix)) keys.push(key);
+            }
+        } catch (_) {
+            return [];
+        }
+        return keys;
+    }
+
+    // ----------------------------------------------------------- saved edits
+
+    const EDIT_PREFIX = 'fearless-edit:';
+    const EDIT_VERSION = 1;
+
+    /**
+     * A short, stable hash of a block's original text (cyrb53: 53 bits, fast,
+     * good spread). Not cryptographic: it only has to tell blocks apart.
+     */
+    function hashText(text) {
+        let h1 = 0xdeadbeef;
+        let h2 = 0x41c6ce57;
+        for (let i = 0; i < text.length; i++) {
+            const ch = text.charCodeAt(i);
+            h1 = Math.imul(h1 ^ ch, 2654435761);
+            h2 = Math.imul(h2 ^ ch, 1597334677);
+        }
+        h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+        h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+        return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
+    }
+
+    /**
+     * The page's path relative to the book's root, the same on the published
+     * site (`/course/mutex/guards.html`) and locally (`/mutex/guards.html`):
+     * `pathname` minus the root's pathname; a folder means its index.html.
+     */
+    function pagePath(pathname, rootPathname) {
+        let page = pathname.startsWith(rootPathname) ? pathname.slice(rootPathname.length) : pathname;
+        page = page.replace(/^\/+/, '');
+        if (page === '' || page.endsWith('/')) page += 'index.html';
+        return page;
+    }
+
+    /**
+     * The storage key of each editable block of a page, in page order.
+     * A key is page + hash of the block's *original* text (+ a counter for
+     * identical blocks), never its position: moving a block keeps its edit,
+     * and changing a block's original code orphans the old edit instead of
+     * restoring it into code it was not written for.
+     */
+    function editKeys(page, originals) {
+        const seen = new Map();
+        return originals.map(function (original) {
+            const hash = hashText(original);
+            const n = seen.get(hash) || 0;
+            seen.set(hash, n + 1);
+            return EDIT_PREFIX + page + ':' + hash + (n > 0 ? ':' + n : '');
+        });
+    }
+
+    /**
+     * The saved edit for a block, or null. Null unless the stored value is
+     * well-formed, was saved for this very original text, and is non-empty:
+     * a malformed, empty or stale value never replaces the code.
+     */
+    function loadEdit(storage, key, original) {
+        const raw = safeGet(storage, key);
+        if (raw === null || raw === undefined) return null;
+        let value;
+        try {
+            value = JSON.parse(raw);
+        } catch (_) {
+            return null;
+        }
+        if (
+            !value ||
+            typeof value !== 'object' ||
+            value.v !== EDIT_VERSION ||
+            typeof value.code !== 'string' ||
+            value.original !== hashText(original) ||
+            value.code.trim() === '' ||
+            value.code === original
+        ) {
+            return null;
+        }
+        return value.code;
+    }
+
+    /**
+     * Saves `code` as the edit of a block. Code equal to the original, or
+     * blank, removes the entry instead (there is nothing to restore).
+     * Returns false when storage refused (quota, blocked): the page goes on
+     * working as if edits were not saved.
+     */
+    function saveEdit(storage, key, original, code) {
+        if (code === original || code.trim() === '') return clearEdit(storage, key);
+        const value = JSON.stringify({ v: EDIT_VERSION, original: hashText(original), code: code });
+        return safeSet(storage, key, value);
+    }
+
+    /** Forgets a block's edit. */
+    function clearEdit(storage, key) {
+        return safeRemove(storage, key);
+    }
+
+    /**
+     * Removes this page's saved edits that belong to no current block (their
+     * original code changed or the block was removed), so they cannot pile up.
+     * Returns the removed keys.
+     */
+    function pruneEdits(storage, page, currentKeys) {
+        const keep = new Set(currentKeys);
+        const prefix = EDIT_PREFIX + page + ':';
+        const removed = [];
+        for (const key of keysWithPrefix(storage, prefix)) {
+            // Only keys of the shape editKeys makes: prefix + hash [+ ':' + n].
+            if (!keep.has(key) && /^[0-9a-f]+(:\d+)?$/.test(key.slice(prefix.length))) {
+                if (safeRemove(storage, key)) removed.push(key);
+            }
+        }
+        return removed;
+    }
+
+    // --------------------------------------------------------- quiz progress
+
+    const QUIZ_PREFIX = 'mdbook-quiz:';
+
+    /**
+     * What mdbook-quiz 0.5.0 saved for a quiz (`cache_answers = true` stores
+     * `{answers: [{answer, correct, …}], confirmedDone, attempt, quizHash,
+     * wrongAnswers}` under `mdbook-quiz:<quiz file stem>` once a quiz is
+     * finished), summarised for the progress page:
+     * - `{state: 'none'}`: nothing saved;
+     * - `{state: 'done', correct, total}`: finished, `correct` of `total`;
+     * - `{state: 'changed', …}`: saved for a quiz with another number of
+     *   questions (the quiz changed since; its page starts it afresh);
+     * - `{state: 'unreadable'}`: something unparsable is stored.
+     * `questions` is the quiz's current number of questions.
+     */
+    function quizStatus(storage, stem, questions) {
+        const raw = safeGet(storage, QUIZ_PREFIX + stem);
+        if (raw === null || raw === undefined) return { state: 'none' };
+        let value;
+        try {
+            value = JSON.parse(raw);
+        } catch (_) {
+            return { state: 'unreadable' };
+        }
+        if (!value || typeof value !== 'object' || !Array.isArray(value.answers)) {
+            return { state: 'unreadable' };
+        }
+        const correct = value.answers.filter(function (a) {
+            return a && a.correct === true;
+        }).length;
+        const total = value.answers.length;
+        if (total !== questions) return { state: 'changed', correct: correct, total: total };
+        return { state: 'done', correct: correct, total: total };
+    }
+
+    /** Forgets a quiz's saved answers: its page starts it afresh. */
+    function resetQuiz(storage, stem) {
+        return safeRemove(storage, QUIZ_PREFIX + stem);
+    }
+
+    /** Totals over quizzes `[{stem, questions}]`: finished quizzes and score. */
+    function progressSummary(storage, quizzes) {
+        let done = 0;
+        let correct = 0;
+        let answered = 0;
+        let saved = 0;
+        for (const quiz of quizzes) {
+            const status = quizStatus(storage, quiz.stem, quiz.questions);
+            if (status.state !== 'none') saved += 1;
+            if (status.state === 'done') {
+                done += 1;
+                correct += status.correct;
+                answered += status.total;
+            }
+        }
+        return { quizzes: quizzes.length, saved: saved, done: done, correct: correct, answered: answered };
+    }
+
+    // ------------------------------------------------- play.rust-lang.org
+
+    /**
+     * Crates that play.rust-lang.org does not have (its crate list is the top
+     * 100 crates and their dependencies; loom and dashmap are not among them).
+     */
+    const MISSING_ON_PLAYGROUND = ['loom', 'dashmap'];
+
+    /**
+     * `code` without the items compiled only under `--cfg loom`
+     * (`#[cfg(loom)] use loom::…;`, `#[cfg(all(test, loom))] mod loom_model { … }`):
+     * the examples' loom shims and models, which the playground never compiles.
+     * An item ends at its first `;` if that comes before any `{`, otherwise
+     * at the `}` matching its first `{`.
+     */
+    function withoutLoomOnlyItems(code) {
+        const attr = /#\[cfg\(([^\]]*)\)\]/g;
+        let out = '';
+        let from = 0;
+        let m;
+        while ((m = attr.exec(code)) !== null) {
+            const predicate = m[1].replace(/not\(\s*loom\s*\)/g, '');
+            if (!/\bloom\b/.test(predicate) || /\bany\(/.test(predicate)) continue;
+            out += code.slice(from, m.index);
+            let i = attr.lastIndex;
+            const semi = code.indexOf(';', i);
+            const brace = code.indexOf('{', i);
+            if (brace === -1 || (semi !== -1 && semi < brace)) {
+                i = semi === -1 ? code.length : semi + 1;
+            } else {
+                let depth = 0;
+                for (i = brace; i < code.length; i++) {
+                    if (code[i] === '{') depth += 1;
+                    else if (code[i] === '}' && --depth === 0) break;
+                }
+                i += 1;
+            }
+            from = i;
+            attr.lastIndex = i;
+        }
+        return out + code.slice(from);
+    }
+
+    /**
+     * The crates `code` needs that play.rust-lang.org lacks: named by
+     * `extern crate x;` (the book's convention, which also hides ▶ there),
+     * a `use x::` or an `x::` path, outside loom-only items.
+     */
+    function cratesMissingOnPlayground(code) {
+        const live = withoutLoomOnlyItems(code);
+        return MISSING_ON_PLAYGROUND.filter(function (name) {
+            const used = new RegExp('(^|[^A-Za-z0-9_:])(extern\\s+crate\\s+' + name + '\\b|' + name + '::)', 'm');
+            return used.test(live);
+        });
+    }
+
+    /** The play.rust-lang.org URL that opens `code` (full text, hidden lines included). */
+    function playgroundUrl(code, edition) {
+        return (
+            'https://play.rust-lang.org/?version=stable&mode=debug&edition=' +
+            encodeURIComponent(edition || '2024') +
+            '&code=' +
+            encodeURIComponent(code)
+        );
+    }
+
+    /** The edition of a block from its classes (`edition2021`), else the book's. */
+    function blockEdition(classNames, fallback) {
+        for (const name of classNames) {
+            const m = /^edition(\d{4})$/.exec(name);
+            if (m) return m[1];
+        }
+        return fallback;
+    }
+
+    return {
+        browserStorage: browserStorage,
+        hashText: hashText,
+        pagePath: pagePath,
+        editKeys: editKeys,
+        loadEdit: loadEdit,
+        saveEdit: saveEdit,
+        clearEdit: clearEdit,
+        pruneEdits: pruneEdits,
+        EDIT_PREFIX: EDIT_PREFIX,
+        QUIZ_PREFIX: QUIZ_PREFIX,
+        quizStatus: quizStatus,
+        resetQuiz: resetQuiz,
+        progressSummary: progressSummary,
+        withoutLoomOnlyItems: withoutLoomOnlyItems,
+        cratesMissingOnPlayground: cratesMissingOnPlayground,
+        playgroundUrl: playgroundUrl,
+        blockEdition: blockEdition,
+    };
+});
