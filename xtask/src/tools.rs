@@ -14,18 +14,17 @@ pub struct Tool {
     pub bin: &'static str,
     /// The pinned version.
     pub version: &'static str,
-    /// Extra `cargo install` arguments.
-    pub install_args: &'static [&'static str],
 }
 
 /// Every pinned tool.
 pub const TOOLS: &[Tool] = &[
-    Tool { krate: "mdbook", bin: "mdbook", version: "0.5.4", install_args: &[] },
-    Tool { krate: "mdbook-quiz", bin: "mdbook-quiz", version: "0.5.0", install_args: &[] },
-    Tool { krate: "typos-cli", bin: "typos", version: "1.52.0", install_args: &[] },
-    // The language-server feature is of no use in CI and doubles the build.
-    // 1.26.1 is the newest zizmor whose dependencies build with rustc 1.95.
-    Tool { krate: "zizmor", bin: "zizmor", version: "1.26.1", install_args: &["--no-default-features"] },
+    Tool { krate: "mdbook", bin: "mdbook", version: "0.5.4" },
+    Tool { krate: "mdbook-quiz", bin: "mdbook-quiz", version: "0.5.0" },
+    Tool { krate: "typos-cli", bin: "typos", version: "1.52.0" },
+    // 1.26.1 is the newest zizmor whose dependencies build with rustc 1.95
+    // (1.28 needs 1.97). Its default features stay on: without `lsp` it does
+    // not compile.
+    Tool { krate: "zizmor", bin: "zizmor", version: "1.26.1" },
 ];
 
 /// Installs every tool whose binary on PATH is missing or at another version.
@@ -44,7 +43,7 @@ pub fn install_all() -> Result<()> {
             ),
         }
         let mut install = cmd::cargo();
-        install.args(["install", "--locked", tool.krate, "--version", tool.version]).args(tool.install_args);
+        install.args(["install", "--locked", tool.krate, "--version", tool.version]);
         cmd::run(&mut install, &format!("installing {} {} failed", tool.krate, tool.version))?;
         if installed_version(tool.bin).as_deref() != Some(tool.version) {
             bail!(
