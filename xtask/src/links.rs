@@ -116,17 +116,7 @@ fn unescape(s: &str) -> String {
 /// root) the way a browser does when the book is served at a site's root:
 /// `..` never climbs above the root.
 fn resolve(page_dir: &Path, link: &str) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in page_dir.join(link).components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir | std::path::Component::RootDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    crate::normalize(&page_dir.join(link))
 }
 
 #[cfg(test)]

@@ -274,27 +274,13 @@ fn embeds() -> Result<BTreeMap<PathBuf, Vec<PathBuf>>> {
         for line in text.lines() {
             if let Some(rest) = line.trim().strip_prefix("{{#quiz ") {
                 let rel = rest.trim_end_matches("}}").trim();
-                let quiz = normalize(&page.parent().expect("page dir").join(rel));
+                let quiz = crate::normalize(&page.parent().expect("page dir").join(rel));
                 let from = page.strip_prefix(crate::root()).unwrap_or(&page).to_path_buf();
                 out.entry(quiz).or_default().push(from);
             }
         }
     }
     Ok(out)
-}
-
-/// Resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Runs Tracing programs as mdbook-quiz compiles them (edition 2015), with a timeout.

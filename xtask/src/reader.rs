@@ -9,7 +9,7 @@
 //! - the "reader scripts" check of `cargo xtask test`: `node --test theme/tests/`.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -143,7 +143,7 @@ fn quizzes_in(chapter: &Value, src: &Path, out: &mut Vec<Quiz>) -> Result<()> {
     if let (Some(path), Some(content)) = (chapter["path"].as_str(), chapter["content"].as_str()) {
         let page_dir = Path::new(path).parent().unwrap_or(Path::new(""));
         for caps in quiz_line().captures_iter(content) {
-            let file = normalize(&src.join(page_dir).join(&caps[1]));
+            let file = crate::normalize(&src.join(page_dir).join(&caps[1]));
             let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&file).with_context(|| {
                 format!("progress-data: {path} embeds {}, which cannot be read", &caps[1])
@@ -165,21 +165,6 @@ fn quizzes_in(chapter: &Value, src: &Path, out: &mut Vec<Quiz>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// `a/b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The "reader scripts" check: the JS unit tests of the reader features.
