@@ -28,6 +28,10 @@ pub trait SharedMap: Sync {
     fn insert(&self, key: u64, value: u64);
     /// How many keys are stored.
     fn len(&self) -> usize;
+    /// Whether no key is stored.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// One lock for the whole map: readers exclude each other too.
@@ -245,7 +249,7 @@ mod tests {
                 self.0.lock().unwrap().get(&key).copied()
             }
             fn insert(&self, key: u64, value: u64) {
-                if key % 7 != 0 {
+                if !key.is_multiple_of(7) {
                     self.0.lock().unwrap().insert(key, value);
                 }
             }
