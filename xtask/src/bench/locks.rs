@@ -12,13 +12,15 @@ const COMMAND: &str = "cargo xtask bench locks";
 /// Runs the counter benchmark and regenerates its plot and tables: the full
 /// table beside the throughput page, the std vs parking_lot rows for the
 /// parking_lot page, and the run-to-run spread for the measuring page.
-pub fn run(ops: u64, repeats: u32) -> Result<()> {
+pub fn run(ops: u64, repeats: u32, render_only: bool) -> Result<()> {
     let started = Instant::now();
     cmd::step("Benchmark: counters (release build of examples/src/bin/bench.rs)");
     let root = crate::root();
     let json = root.join("src/real-world/throughput-counters.json");
     let extra = ["--ops".to_string(), ops.to_string(), "--repeats".to_string(), repeats.to_string()];
-    super::run_group("counters", &json, &extra)?;
+    if !render_only {
+        super::run_group("counters", &json, &extra)?;
+    }
     let report = super::render(&json, COMMAND)?;
     let parking_lot = root.join("src/beyond/parking-lot-counters.md");
     let rows = super::report::table_for_keys(&report, COMMAND, &["mutex", "parking_lot"])?;

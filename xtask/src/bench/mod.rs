@@ -38,6 +38,9 @@ pub enum Target {
         /// Timed runs per data point (after one warm-up run); the median is reported.
         #[arg(long, default_value_t = LOCKS_REPEATS)]
         repeats: u32,
+        /// Do not run anything: redraw the plot and tables from the committed JSON.
+        #[arg(long)]
+        render_only: bool,
     },
     /// Shared maps (Mutex<HashMap>, RwLock<HashMap>, padded shards, DashMap)
     /// under 100 %, 90 % and 50 % reads across 1..=2×cores threads; writes
@@ -49,6 +52,9 @@ pub enum Target {
         /// Timed runs per data point (after one warm-up run); the median is reported.
         #[arg(long, default_value_t = CACHES_REPEATS)]
         repeats: u32,
+        /// Do not run anything: redraw the plot and tables from the committed JSON.
+        #[arg(long)]
+        render_only: bool,
     },
     /// Round-trip latency of the local playground's /evaluate.json against a
     /// bare rustc compile + run, for std, parking_lot and loom snippets, plus
@@ -71,13 +77,13 @@ pub fn run(target: Option<Target>) -> Result<()> {
     match target.unwrap_or(Target::All) {
         Target::All => {
             let started = Instant::now();
-            locks::run(LOCKS_OPS, LOCKS_REPEATS)?;
-            caches::run(CACHES_OPS, CACHES_REPEATS)?;
+            locks::run(LOCKS_OPS, LOCKS_REPEATS, false)?;
+            caches::run(CACHES_OPS, CACHES_REPEATS, false)?;
             println!("\nbench (all) finished in {:.0} s", started.elapsed().as_secs_f64());
             Ok(())
         }
-        Target::Locks { ops, repeats } => locks::run(ops, repeats),
-        Target::Caches { ops, repeats } => caches::run(ops, repeats),
+        Target::Locks { ops, repeats, render_only } => locks::run(ops, repeats, render_only),
+        Target::Caches { ops, repeats, render_only } => caches::run(ops, repeats, render_only),
         Target::Playground { runs } => playground::run(runs),
     }
 }

@@ -146,13 +146,14 @@ fn group_digits(n: u64) -> String {
 
 /// Mid-tone colours that read on the plot's light panel (and are told apart
 /// by their markers too, for readers who do not see colour).
-const PALETTE: [RGBColor; 6] = [
+const PALETTE: [RGBColor; 7] = [
     RGBColor(0xc0, 0x39, 0x2b),
     RGBColor(0xd3, 0x84, 0x00),
     RGBColor(0x7d, 0x3c, 0x98),
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0x2e, 0x8b, 0x57),
     RGBColor(0x55, 0x55, 0x55),
+    RGBColor(0x8c, 0x56, 0x4b),
 ];
 
 /// The light panel behind the plot: it carries its own background, so the
