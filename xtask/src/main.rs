@@ -71,11 +71,12 @@ enum Command {
     },
     /// Build the book and run the browser tests in headless Chromium (part of `test`).
     Browser,
-    /// Run a benchmark in release mode and regenerate its JSON, plot and table
-    /// (e.g. `cargo xtask bench locks`). A report, not a test.
+    /// Run benchmarks in release mode and regenerate their JSON, plots and
+    /// tables: `cargo xtask bench` runs every one the book includes,
+    /// `cargo xtask bench locks` just one. A report, not a test.
     Bench {
         #[command(subcommand)]
-        target: bench::Target,
+        target: Option<bench::Target>,
     },
 }
 

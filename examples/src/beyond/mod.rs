@@ -4,6 +4,7 @@ pub mod atomics;
 pub mod channels;
 pub mod condvar;
 pub mod loom_models;
+pub mod measuring;
 pub mod once;
 pub mod parking_lot;
 pub mod rwlock;

@@ -1,24 +1,29 @@
-//! The course's benchmark runner. Build it in release mode; `cargo xtask bench
-//! locks` runs it and turns its JSON into the book's plots and tables:
+//! The course's benchmark runner. Build it in release mode; `cargo xtask bench`
+//! runs it and turns its JSON into the book's plots and tables:
 //!
 //! ```text
 //! cargo run --release -p examples --bin bench -- counters --out results.json
+//! cargo run --release -p examples --bin bench -- caches --out results.json
 //! ```
 //!
 //! Methodology: for each workload and each thread count (1 ..= 2 × cores by
 //! default), one warm-up run, then `--repeats` timed runs of the same fixed
 //! total number of operations; the median is reported, every run is kept.
+//! Every run checks its own result (a lost update panics). The load average
+//! (`/proc/loadavg`, what `uptime` prints) is recorded before and after, so a
+//! reader can tell a quiet machine from a busy one.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use examples::beyond::measuring;
 use examples::real_world::throughput::workload::{self, Workload};
 use serde_json::json;
 
 const USAGE: &str =
     "usage: bench <group> [--ops N] [--repeats N] [--max-threads N] [--toolchain TEXT] [--out FILE]
-groups: counters";
+groups: counters, caches";
 
 struct Options {
     group: String,
@@ -54,11 +59,38 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     Ok(options)
 }
 
-fn workloads(group: &str) -> Option<(&'static str, &'static [Workload])> {
-    match group {
-        "counters" => Some(("Counting from many threads", workload::COUNTERS)),
+/// A group's plot title, what one operation is, the row header of its table,
+/// and its workloads.
+struct Group {
+    title: &'static str,
+    unit: &'static str,
+    row_header: &'static str,
+    workloads: &'static [Workload],
+}
+
+fn group(name: &str) -> Option<Group> {
+    match name {
+        "counters" => Some(Group {
+            title: "Counting from many threads",
+            unit: "increments",
+            row_header: "counter",
+            workloads: workload::COUNTERS,
+        }),
+        "caches" => Some(Group {
+            title: "A shared map under three read/write mixes",
+            unit: "operations",
+            row_header: "map",
+            workloads: measuring::CACHES,
+        }),
         _ => None,
     }
+}
+
+/// The 1, 5 and 15 minute load averages, as `uptime` shows them (Linux only).
+fn load_average() -> Option<[f64; 3]> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let mut fields = text.split_whitespace().map(|f| f.parse::<f64>().ok());
+    Some([fields.next()??, fields.next()??, fields.next()??])
 }
 
 fn median(runs: &[Duration]) -> Duration {
@@ -86,7 +118,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some((title, workloads)) = workloads(&options.group) else {
+    let Some(Group { title, unit, row_header, workloads }) = group(&options.group) else {
         eprintln!("bench: unknown group `{}`\n{USAGE}", options.group);
         return ExitCode::FAILURE;
     };
@@ -100,6 +132,7 @@ fn main() -> ExitCode {
         options.ops, options.repeats
     );
 
+    let load_before = load_average();
     let mut series = Vec::new();
     for workload in workloads {
         let mut points = Vec::new();
@@ -108,7 +141,12 @@ fn main() -> ExitCode {
             let runs: Vec<Duration> = (0..options.repeats).map(|_| (workload.run)(n, options.ops)).collect();
             let median = median(&runs);
             let ops_per_sec = options.ops as f64 / median.as_secs_f64();
-            eprintln!("  {:<20} {n} threads: {:>8.1} M ops/s", workload.label, ops_per_sec / 1e6);
+            eprintln!(
+                "  {:<24} {:<22} {n} threads: {:>8.1} M ops/s",
+                workload.label,
+                workload.facet,
+                ops_per_sec / 1e6
+            );
             points.push(json!({
                 "threads": n,
                 "median_ns": median.as_nanos() as u64,
@@ -116,12 +154,20 @@ fn main() -> ExitCode {
                 "runs_ns": runs.iter().map(|d| d.as_nanos() as u64).collect::<Vec<_>>(),
             }));
         }
-        series.push(json!({ "key": workload.key, "label": workload.label, "points": points }));
+        series.push(json!({
+            "key": workload.key,
+            "label": workload.label,
+            "facet": workload.facet,
+            "points": points,
+        }));
     }
+    let load_after = load_average();
 
     let report = json!({
         "group": options.group,
         "title": title,
+        "unit": unit,
+        "row_header": row_header,
         "machine": {
             "cpu": cpu_model(),
             "cores": cores,
@@ -129,6 +175,7 @@ fn main() -> ExitCode {
             "arch": std::env::consts::ARCH,
         },
         "toolchain": options.toolchain,
+        "load_average": { "before": load_before, "after": load_after },
         "total_ops": options.ops,
         "warmup_runs": 1,
         "repeats": options.repeats,

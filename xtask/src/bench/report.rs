@@ -1,6 +1,7 @@
 //! A bench report (the JSON `examples/src/bin/bench.rs` writes) rendered as an
-//! SVG plot and a markdown table. Scaling efficiency at N threads is
-//! throughput(N) ÷ (N × throughput(1)): 100 % is perfect scaling.
+//! SVG plot and markdown tables. Scaling efficiency at N threads is
+//! throughput(N) ÷ (N × throughput(1)): 100 % is perfect scaling. A report
+//! whose series name a `facet` (the cache mixes) gets one plot panel per facet.
 
 use anyhow::{Result, anyhow, bail};
 use plotters::prelude::*;
@@ -10,8 +11,17 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 pub struct Report {
     pub title: String,
+    /// What one operation is ("increments", "operations").
+    #[serde(default = "default_unit")]
+    pub unit: String,
+    /// The first column's header in the table ("counter", "map").
+    #[serde(default = "default_row_header")]
+    pub row_header: String,
     pub machine: Machine,
     pub toolchain: String,
+    /// `uptime`'s load averages when the run started and ended.
+    #[serde(default)]
+    pub load_average: LoadAverage,
     pub total_ops: u64,
     pub warmup_runs: u32,
     pub repeats: u32,
@@ -27,10 +37,30 @@ pub struct Machine {
     pub arch: String,
 }
 
+fn default_unit() -> String {
+    "increments".into()
+}
+
+fn default_row_header() -> String {
+    "counter".into()
+}
+
+/// 1, 5 and 15 minute load averages (absent where the OS does not report them).
+#[derive(Debug, Default, Deserialize)]
+pub struct LoadAverage {
+    pub before: Option<[f64; 3]>,
+    pub after: Option<[f64; 3]>,
+}
+
 /// One workload across thread counts.
 #[derive(Debug, Deserialize)]
 pub struct Series {
+    #[serde(default)]
+    pub key: String,
     pub label: String,
+    /// The plot panel it belongs to; empty when the report has one panel.
+    #[serde(default)]
+    pub facet: String,
     pub points: Vec<Point>,
 }
 
@@ -39,12 +69,15 @@ pub struct Series {
 pub struct Point {
     pub threads: u32,
     pub ops_per_sec: f64,
+    /// Every timed run, in nanoseconds.
+    #[serde(default)]
+    pub runs_ns: Vec<u64>,
 }
 
 impl Report {
     /// "Measured on …" — the caption under the plot and the table.
     pub fn caption(&self) -> String {
-        format!(
+        let mut caption = format!(
             "{} ops per point, median of {} runs after {} warm-up · {} ({} cores, {} {}) · {}",
             group_digits(self.total_ops),
             self.repeats,
@@ -54,7 +87,22 @@ impl Report {
             self.machine.os,
             self.machine.arch,
             self.toolchain
-        )
+        );
+        if let (Some(before), Some(after)) = (self.load_average.before, self.load_average.after) {
+            caption.push_str(&format!(" · load average {:.1} → {:.1}", before[0], after[0]));
+        }
+        caption
+    }
+
+    /// The facets in order of first appearance (one empty facet if none are named).
+    fn facets(&self) -> Vec<&str> {
+        let mut facets: Vec<&str> = Vec::new();
+        for series in &self.series {
+            if !facets.contains(&series.facet.as_str()) {
+                facets.push(&series.facet);
+            }
+        }
+        facets
     }
 
     /// Every thread count that appears, sorted.
@@ -68,6 +116,11 @@ impl Report {
 }
 
 impl Series {
+    /// The label with its facet, for tables: "Mutex<HashMap>, 90% reads".
+    fn full_label(&self) -> String {
+        if self.facet.is_empty() { self.label.clone() } else { format!("{}, {}", self.label, self.facet) }
+    }
+
     fn at(&self, threads: u32) -> Option<f64> {
         self.points.iter().find(|p| p.threads == threads).map(|p| p.ops_per_sec)
     }
@@ -93,13 +146,14 @@ fn group_digits(n: u64) -> String {
 
 /// Mid-tone colours that read on the plot's light panel (and are told apart
 /// by their markers too, for readers who do not see colour).
-const PALETTE: [RGBColor; 6] = [
+const PALETTE: [RGBColor; 7] = [
     RGBColor(0xc0, 0x39, 0x2b),
     RGBColor(0xd3, 0x84, 0x00),
     RGBColor(0x7d, 0x3c, 0x98),
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0x2e, 0x8b, 0x57),
     RGBColor(0x55, 0x55, 0x55),
+    RGBColor(0x8c, 0x56, 0x4b),
 ];
 
 /// The light panel behind the plot: it carries its own background, so the
@@ -107,70 +161,82 @@ const PALETTE: [RGBColor; 6] = [
 const PANEL: RGBColor = RGBColor(0xfb, 0xfb, 0xf8);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
+/// Height of one plot panel, and of the caption strip under the panels.
+const PANEL_HEIGHT: u32 = 450;
+const FOOTER_HEIGHT: u32 = 30;
+
 /// Throughput (millions of operations per second) against threads, one line
-/// per series, with the machine and toolchain in the caption.
+/// per series and one panel per facet, with the machine, toolchain and load
+/// average in the caption.
 pub fn svg(report: &Report) -> Result<String> {
     let threads = report.thread_counts();
     let (Some(&first), Some(&last)) = (threads.first(), threads.last()) else {
         bail!("the report has no data points");
     };
-    let top =
-        report.series.iter().flat_map(|s| s.points.iter().map(|p| p.ops_per_sec / 1e6)).fold(0.0, f64::max);
+    let facets = report.facets();
+    let height = PANEL_HEIGHT * facets.len() as u32 + FOOTER_HEIGHT;
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (800, 480)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, (800, height)).into_drawing_area();
         let err = |e: DrawingAreaErrorKind<_>| anyhow!("drawing the plot: {e:?}");
         root.fill(&PANEL).map_err(err)?;
-        let (plot, footer) = root.split_vertically(450);
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(&report.title, ("sans-serif", 22).into_font().color(&INK))
-            .margin(16)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(f64::from(first) - 0.2..f64::from(last) + 0.2, 0.0..top * 1.1)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_labels(threads.len())
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc("threads")
-            .y_desc("million increments per second")
-            .label_style(("sans-serif", 14).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 15).into_font().color(&INK))
-            .max_light_lines(2)
-            .light_line_style(RGBColor(0xee, 0xee, 0xea))
-            .bold_line_style(RGBColor(0xd0, 0xd0, 0xcc))
-            .axis_style(INK)
-            .draw()
-            .map_err(err)?;
-        for (i, series) in report.series.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            let points: Vec<(f64, f64)> =
-                series.points.iter().map(|p| (f64::from(p.threads), p.ops_per_sec / 1e6)).collect();
+        let (panels, footer) = root.split_vertically(height - FOOTER_HEIGHT);
+        for (area, facet) in panels.split_evenly((facets.len(), 1)).iter().zip(&facets) {
+            let series: Vec<&Series> = report.series.iter().filter(|s| s.facet == *facet).collect();
+            let top =
+                series.iter().flat_map(|s| s.points.iter().map(|p| p.ops_per_sec / 1e6)).fold(0.0, f64::max);
+            let title =
+                if facet.is_empty() { report.title.clone() } else { format!("{}: {facet}", report.title) };
+            let mut chart = ChartBuilder::on(area)
+                .caption(title, ("sans-serif", 22).into_font().color(&INK))
+                .margin(16)
+                .x_label_area_size(44)
+                .y_label_area_size(64)
+                .build_cartesian_2d(f64::from(first) - 0.2..f64::from(last) + 0.2, 0.0..top * 1.1)
+                .map_err(err)?;
             chart
-                .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))
-                .map_err(err)?
-                .label(&series.label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
-            // Every other series gets hollow markers, so lines differ without colour.
-            let filled = i % 2 == 0;
-            chart
-                .draw_series(
-                    points.iter().map(|&p| {
+                .configure_mesh()
+                .x_labels(threads.len())
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|y| format!("{y:.0}"))
+                .x_desc("threads")
+                .y_desc(format!("million {} per second", report.unit))
+                .label_style(("sans-serif", 14).into_font().color(&INK))
+                .axis_desc_style(("sans-serif", 15).into_font().color(&INK))
+                .max_light_lines(2)
+                .light_line_style(RGBColor(0xee, 0xee, 0xea))
+                .bold_line_style(RGBColor(0xd0, 0xd0, 0xcc))
+                .axis_style(INK)
+                .draw()
+                .map_err(err)?;
+            // Colours and markers follow the position within the panel, so a
+            // map keeps its colour from one panel to the next.
+            for (i, series) in series.iter().enumerate() {
+                let color = PALETTE[i % PALETTE.len()];
+                let points: Vec<(f64, f64)> =
+                    series.points.iter().map(|p| (f64::from(p.threads), p.ops_per_sec / 1e6)).collect();
+                chart
+                    .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))
+                    .map_err(err)?
+                    .label(&series.label)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+                // Every other series gets hollow markers, so lines differ without colour.
+                let filled = i % 2 == 0;
+                chart
+                    .draw_series(points.iter().map(|&p| {
                         Circle::new(p, 5, if filled { color.filled() } else { color.stroke_width(2) })
-                    }),
-                )
+                    }))
+                    .map_err(err)?;
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(PANEL.mix(0.9))
+                .border_style(RGBColor(0xbb, 0xbb, 0xb5))
+                .label_font(("sans-serif", 14).into_font().color(&INK))
+                .draw()
                 .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(PANEL.mix(0.9))
-            .border_style(RGBColor(0xbb, 0xbb, 0xb5))
-            .label_font(("sans-serif", 14).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
         footer
             .draw(&Text::new(report.caption(), (16, 8), ("sans-serif", 12).into_font().color(&INK)))
             .map_err(err)?;
@@ -182,31 +248,92 @@ pub fn svg(report: &Report) -> Result<String> {
 /// A markdown table: throughput per thread count, with scaling efficiency in
 /// parentheses, and a note naming the command and the machine.
 pub fn table(report: &Report, command: &str) -> String {
+    table_of(report, command, |_| true)
+}
+
+/// The same table restricted to the series whose key is in `keys` (the
+/// std vs parking_lot comparison of the parking_lot page).
+pub fn table_for_keys(report: &Report, command: &str, keys: &[&str]) -> Result<String> {
+    for key in keys {
+        if !report.series.iter().any(|s| s.key == *key) {
+            bail!("the report has no series `{key}`");
+        }
+    }
+    Ok(table_of(report, command, |s| keys.contains(&s.key.as_str())))
+}
+
+fn escape(text: &str) -> String {
+    // `<` would start an HTML tag in markdown: `Mutex<u64>` must stay visible.
+    text.replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn table_of(report: &Report, command: &str, keep: impl Fn(&Series) -> bool) -> String {
     let threads = report.thread_counts();
-    let mut out = String::from("| counter |");
+    let mut out = format!("| {} |", report.row_header);
     for &n in &threads {
         out.push_str(&format!(" {n} thread{} |", if n == 1 { "" } else { "s" }));
     }
     out.push_str("\n|---|");
     out.push_str(&"---:|".repeat(threads.len()));
     out.push('\n');
-    for series in &report.series {
-        // `<` would start an HTML tag in markdown: `Mutex<u64>` must stay visible.
-        out.push_str(&format!("| {} |", series.label.replace('<', "&lt;").replace('>', "&gt;")));
+    for series in report.series.iter().filter(|s| keep(s)) {
+        out.push_str(&format!("| {} |", escape(&series.full_label())));
         for &n in &threads {
             match (series.at(n), series.efficiency(n)) {
                 (Some(t), Some(e)) if n > 1 => {
-                    out.push_str(&format!(" {:.0} M/s ({:.0} %) |", t / 1e6, e * 100.0))
+                    out.push_str(&format!(" {:.1} M/s ({:.0} %) |", t / 1e6, e * 100.0))
                 }
-                (Some(t), _) => out.push_str(&format!(" {:.0} M/s |", t / 1e6)),
+                (Some(t), _) => out.push_str(&format!(" {:.1} M/s |", t / 1e6)),
                 (None, _) => out.push_str(" – |"),
             }
         }
         out.push('\n');
     }
     out.push_str(&format!(
-        "\n<small>Millions of increments per second (scaling efficiency: throughput at N threads ÷ \
+        "\n<small>Millions of {} per second (scaling efficiency: throughput at N threads ÷ \
          (N × 1-thread throughput)). Generated by `{command}`: {}.</small>\n",
+        report.unit,
+        report.caption()
+    ));
+    out
+}
+
+/// How much the timed runs of one data point disagree: for each series at 1
+/// thread and at the most threads, the fastest, median and slowest run and
+/// the slowest ÷ fastest ratio. The evidence for taking medians.
+pub fn spread(report: &Report, command: &str) -> String {
+    let threads = report.thread_counts();
+    let ends: Vec<u32> = match (threads.first(), threads.last()) {
+        (Some(&a), Some(&b)) if a != b => vec![a, b],
+        (Some(&a), _) => vec![a],
+        _ => Vec::new(),
+    };
+    let mut out = format!(
+        "| {} | threads | fastest run | median | slowest run | slowest ÷ fastest |\n",
+        report.row_header
+    );
+    out.push_str("|---|---:|---:|---:|---:|---:|\n");
+    for series in &report.series {
+        for &n in &ends {
+            let Some(point) = series.points.iter().find(|p| p.threads == n) else { continue };
+            let mut runs = point.runs_ns.clone();
+            runs.sort_unstable();
+            let (Some(&fast), Some(&slow)) = (runs.first(), runs.last()) else { continue };
+            let ms = |ns: u64| ns as f64 / 1e6;
+            out.push_str(&format!(
+                "| {} | {n} | {:.1} ms | {:.1} ms | {:.1} ms | {:.2} × |\n",
+                escape(&series.full_label()),
+                ms(fast),
+                ms(runs[runs.len() / 2]),
+                ms(slow),
+                slow as f64 / fast.max(1) as f64
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\n<small>Wall-clock time of each timed run of {} {}. Generated by `{command}`: {}.</small>\n",
+        group_digits(report.total_ops),
+        report.unit,
         report.caption()
     ));
     out
@@ -246,8 +373,8 @@ mod tests {
     fn table_shows_throughput_efficiency_and_provenance() {
         let table = table(&sample(), "cargo xtask bench locks");
         assert!(table.starts_with("| counter | 1 thread | 2 threads |\n|---|---:|---:|\n"), "{table}");
-        assert!(table.contains("| Mutex&lt;u64&gt; | 40 M/s | 20 M/s (25 %) |"), "{table}");
-        assert!(table.contains("| per-thread | 300 M/s | 600 M/s (100 %) |"), "{table}");
+        assert!(table.contains("| Mutex&lt;u64&gt; | 40.0 M/s | 20.0 M/s (25 %) |"), "{table}");
+        assert!(table.contains("| per-thread | 300.0 M/s | 600.0 M/s (100 %) |"), "{table}");
         assert!(table.contains("`cargo xtask bench locks`"), "{table}");
         assert!(table.contains("1,000,000 ops per point, median of 3 runs"), "{table}");
         assert!(table.contains("Test CPU (2 cores, linux x86_64) · rustc 1.95.0"), "{table}");
@@ -270,6 +397,70 @@ mod tests {
         }
         assert!(texts.iter().any(|t| t.contains("Test CPU") && t.contains("rustc 1.95.0")), "{texts:?}");
         assert!(svg.contains(r##"fill="#FBFBF8""##), "the light panel is missing");
+    }
+
+    const FACETED: &str = r#"{
+        "group": "caches", "title": "Maps", "unit": "operations", "row_header": "map",
+        "toolchain": "rustc 1.95.0",
+        "machine": {"cpu": "Test CPU", "cores": 2, "os": "linux", "arch": "x86_64"},
+        "load_average": {"before": [5.5, 6.0, 6.2], "after": [7.3, 6.5, 6.3]},
+        "total_ops": 1000, "warmup_runs": 1, "repeats": 3, "statistic": "median",
+        "series": [
+            {"key": "mutex_r100", "label": "Mutex<HashMap>", "facet": "100% reads", "points": [
+                {"threads": 1, "ops_per_sec": 10e6, "runs_ns": [30000000, 10000000, 20000000]},
+                {"threads": 2, "ops_per_sec": 5e6, "runs_ns": [40000000, 40000000, 40000000]}]},
+            {"key": "mutex_r50", "label": "Mutex<HashMap>", "facet": "50% reads", "points": [
+                {"threads": 1, "ops_per_sec": 8e6, "runs_ns": [100]},
+                {"threads": 2, "ops_per_sec": 4e6, "runs_ns": [100]}]}
+        ]
+    }"#;
+
+    fn faceted() -> Report {
+        serde_json::from_str(FACETED).unwrap()
+    }
+
+    #[test]
+    fn facets_get_a_panel_each_and_a_column_label() {
+        let report = faceted();
+        let svg = svg(&report).unwrap();
+        let texts = texts(&svg);
+        for title in ["Maps: 100% reads", "Maps: 50% reads", "million operations per second"] {
+            assert!(texts.iter().any(|t| t == title), "no <text> {title:?} in {texts:?}");
+        }
+        assert!(svg.contains(r#"height="930""#), "two panels and a footer: {}", &svg[..200]);
+        let table = table(&report, "cargo xtask bench caches");
+        assert!(table.starts_with("| map | 1 thread | 2 threads |"), "{table}");
+        assert!(table.contains("| Mutex&lt;HashMap&gt;, 50% reads | 8.0 M/s | 4.0 M/s (25 %) |"), "{table}");
+        assert!(table.contains("Millions of operations per second"), "{table}");
+    }
+
+    #[test]
+    fn the_caption_reports_the_load_average() {
+        assert!(faceted().caption().ends_with("load average 5.5 → 7.3"), "{}", faceted().caption());
+        // Older reports without it still render.
+        assert!(!sample().caption().contains("load average"));
+    }
+
+    #[test]
+    fn a_table_can_keep_only_some_series() {
+        let table = table_for_keys(&sample(), "cmd", &["mutex"]).unwrap();
+        assert!(table.contains("Mutex&lt;u64&gt;") && !table.contains("per-thread"), "{table}");
+        assert!(table_for_keys(&sample(), "cmd", &["no_such_key"]).is_err());
+    }
+
+    #[test]
+    fn spread_shows_fastest_median_and_slowest_run() {
+        let spread = spread(&faceted(), "cmd");
+        assert!(
+            spread
+                .contains("| Mutex&lt;HashMap&gt;, 100% reads | 1 | 10.0 ms | 20.0 ms | 30.0 ms | 3.00 × |"),
+            "{spread}"
+        );
+        assert!(
+            spread
+                .contains("| Mutex&lt;HashMap&gt;, 100% reads | 2 | 40.0 ms | 40.0 ms | 40.0 ms | 1.00 × |"),
+            "{spread}"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Four counters many threads add to: one `Mutex<u64>`, one `AtomicU64`, a
 //! sharded counter with one shard per cache line, and no shared counter at all
-//! (each thread counts on its own; the totals are merged at the end).
+//! (each thread counts on its own; the totals are merged at the end). Two more
+//! for the benchmark of "Measuring contention": an `RwLock<u64>` and a
+//! `parking_lot::Mutex<u64>`.
 
 use std::hint::black_box;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, RwLock};
 use std::thread;
 
 /// A counter that many threads add to through a shared reference.
@@ -29,6 +31,37 @@ impl Counter for MutexCounter {
     }
 }
 // ANCHOR_END: mutex
+
+// ANCHOR: rwlock
+/// A poor fit: an increment writes, so every `add` takes the *write* lock,
+/// which excludes everybody, exactly like a `Mutex` — plus reader bookkeeping.
+#[derive(Default)]
+pub struct RwLockCounter(RwLock<u64>);
+
+impl Counter for RwLockCounter {
+    fn add(&self, n: u64) {
+        *self.0.write().unwrap() += n;
+    }
+    fn total(&self) -> u64 {
+        *self.0.read().unwrap()
+    }
+}
+// ANCHOR_END: rwlock
+
+// ANCHOR: parking_lot
+/// The same one lock, from the parking_lot crate: no poisoning, so no `unwrap`.
+#[derive(Default)]
+pub struct ParkingLotCounter(parking_lot::Mutex<u64>);
+
+impl Counter for ParkingLotCounter {
+    fn add(&self, n: u64) {
+        *self.0.lock() += n;
+    }
+    fn total(&self) -> u64 {
+        *self.0.lock()
+    }
+}
+// ANCHOR_END: parking_lot
 
 // ANCHOR: atomic
 /// One hardware instruction per `add` — but still one shared cache line.
@@ -163,6 +196,8 @@ mod tests {
     fn every_counter_counts_every_add() {
         let expected = 4 * 10_000;
         assert_eq!(count_shared(&MutexCounter::default(), 4, 10_000), expected);
+        assert_eq!(count_shared(&RwLockCounter::default(), 4, 10_000), expected);
+        assert_eq!(count_shared(&ParkingLotCounter::default(), 4, 10_000), expected);
         assert_eq!(count_shared(&AtomicCounter::default(), 4, 10_000), expected);
         assert_eq!(count_shared(&ShardedCounter::new(3), 4, 10_000), expected);
         assert_eq!(count_shared(&UnpaddedShardedCounter::new(3), 4, 10_000), expected);

@@ -8,7 +8,10 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::counters::{AtomicCounter, Counter, MutexCounter, ShardedCounter, UnpaddedShardedCounter};
+use super::counters::{
+    AtomicCounter, Counter, MutexCounter, ParkingLotCounter, RwLockCounter, ShardedCounter,
+    UnpaddedShardedCounter,
+};
 
 /// One line of a benchmark plot.
 pub struct Workload {
@@ -16,25 +19,52 @@ pub struct Workload {
     pub key: &'static str,
     /// Legend label.
     pub label: &'static str,
+    /// The panel of the plot this line belongs to (`""` when there is one).
+    pub facet: &'static str,
     /// Counts `total_ops` increments on `threads` threads; returns the time taken.
     pub run: fn(threads: usize, total_ops: u64) -> Duration,
 }
 
-/// The counters of "Correctness or throughput?", in plot order.
+/// The counters of "Correctness or throughput?" and "Measuring contention", in
+/// plot order.
 pub const COUNTERS: &[Workload] = &[
-    Workload { key: "mutex", label: "Mutex<u64>", run: |t, n| timed_shared(&MutexCounter::default(), t, n) },
-    Workload { key: "atomic", label: "AtomicU64", run: |t, n| timed_shared(&AtomicCounter::default(), t, n) },
+    Workload {
+        key: "mutex",
+        label: "Mutex<u64>",
+        facet: "",
+        run: |t, n| timed_shared(&MutexCounter::default(), t, n),
+    },
+    Workload {
+        key: "rwlock",
+        label: "RwLock<u64> (writes)",
+        facet: "",
+        run: |t, n| timed_shared(&RwLockCounter::default(), t, n),
+    },
+    Workload {
+        key: "parking_lot",
+        label: "parking_lot Mutex<u64>",
+        facet: "",
+        run: |t, n| timed_shared(&ParkingLotCounter::default(), t, n),
+    },
+    Workload {
+        key: "atomic",
+        label: "AtomicU64",
+        facet: "",
+        run: |t, n| timed_shared(&AtomicCounter::default(), t, n),
+    },
     Workload {
         key: "sharded_unpadded",
         label: "sharded, unpadded",
+        facet: "",
         run: |t, n| timed_shared(&UnpaddedShardedCounter::new(SHARDS), t, n),
     },
     Workload {
         key: "sharded",
         label: "sharded, padded",
+        facet: "",
         run: |t, n| timed_shared(&ShardedCounter::new(SHARDS), t, n),
     },
-    Workload { key: "per_thread", label: "per-thread, merged", run: timed_per_thread },
+    Workload { key: "per_thread", label: "per-thread, merged", facet: "", run: timed_per_thread },
 ];
 
 /// Shards per sharded counter: more than the benchmark's threads, so each
@@ -47,6 +77,7 @@ pub fn share(total: u64, threads: usize, index: usize) -> u64 {
     total / threads + u64::from((index as u64) < total % threads)
 }
 
+// ANCHOR: timed_shared
 fn timed_shared(counter: &impl Counter, threads: usize, total_ops: u64) -> Duration {
     let start = Barrier::new(threads + 1);
     let elapsed = thread::scope(|s| {
@@ -72,6 +103,7 @@ fn timed_shared(counter: &impl Counter, threads: usize, total_ops: u64) -> Durat
     assert_eq!(counter.total(), total_ops, "a counter lost updates");
     elapsed
 }
+// ANCHOR_END: timed_shared
 
 fn timed_per_thread(threads: usize, total_ops: u64) -> Duration {
     let start = Barrier::new(threads + 1);
