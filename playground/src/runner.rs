@@ -489,7 +489,7 @@ fn run_limited(
     }
     let started = Instant::now();
     let deadline = started + timeout;
-    let mut child = cmd.spawn().with_context(|| format!("starting {:?}", cmd.get_program()))?;
+    let mut child = spawn_retrying_busy(cmd)?;
     let pgid = child.id() as i32;
     let pidfd = pidfd_open(pgid);
     let mut pipes = [
@@ -706,4 +706,23 @@ impl Drop for TempDir {
         // A compile's binary waiting to be published, if publishing failed.
         let _ = fs::remove_file(self.0.with_extension("bin.tmp"));
     }
+}
+
+/// Spawns `cmd`, retrying briefly on ETXTBSY. When another thread of this
+/// process forks while a freshly written binary is still open for writing,
+/// the child inherits that descriptor and `exec` of the binary fails with
+/// "Text file busy" until the child itself execs; it clears within
+/// milliseconds.
+fn spawn_retrying_busy(cmd: &mut Command) -> Result<std::process::Child> {
+    let mut delay = Duration::from_millis(2);
+    for _ in 0..8 {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                std::thread::sleep(delay);
+                delay *= 2;
+            }
+            other => return other.with_context(|| format!("starting {:?}", cmd.get_program())),
+        }
+    }
+    cmd.spawn().with_context(|| format!("starting {:?}", cmd.get_program()))
 }
