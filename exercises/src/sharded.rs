@@ -15,14 +15,22 @@ use std::sync::Mutex;
 /// has its own lock. Threads touching keys in different shards never wait
 /// for each other.
 pub struct ShardedCounter {
-    shards: Vec<Mutex<HashMap<String, u64>>>,
+    shards: Vec<Shard>,
+}
+
+/// One shard, aligned to 128 bytes so that no two shards' locks share a
+/// cache line: otherwise threads working on *different* shards would still
+/// slow each other down, fighting over one line (false sharing).
+#[repr(align(128))]
+struct Shard {
+    counts: Mutex<HashMap<String, u64>>,
 }
 
 impl ShardedCounter {
     /// A counter with `shards` shards (at least one).
     pub fn new(shards: usize) -> Self {
         assert!(shards > 0, "a sharded counter needs at least one shard");
-        ShardedCounter { shards: (0..shards).map(|_| Mutex::new(HashMap::new())).collect() }
+        ShardedCounter { shards: (0..shards).map(|_| Shard { counts: Mutex::new(HashMap::new()) }).collect() }
     }
 
     /// How many shards there are.
@@ -40,7 +48,7 @@ impl ShardedCounter {
 
     /// Adds one to `key`'s count, locking only `key`'s shard.
     pub fn increment(&self, key: &str) {
-        todo!("lock only shards[shard_of(key)] and add one")
+        todo!("lock only shards[shard_of(key)].counts and add one")
     }
 
     /// `key`'s count (0 if never incremented).
