@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use thirtyfour::By;
@@ -182,6 +183,261 @@ impl<'a> BookPage<'a> {
             vec![json!(n), json!(src)],
         )
         .await?;
+        Ok(())
+    }
+}
+
+/// What saved-edits.js shows for one editable block: the note under it
+/// ("Edited — saved in this browser. [Reset to original]") and the mark on
+/// its `<pre>`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EditNote {
+    /// The note is there and not `[hidden]`.
+    pub shown: bool,
+    /// The block's localStorage key (`fearless-edit:<page>:<hash>[:n]`).
+    pub key: String,
+    /// The block's `<pre>` has the class `fl-edited`.
+    pub marked: bool,
+}
+
+/// The Ace editor of block `n` (`arguments[0]`), as mdBook's editor.js made
+/// it (`ace.edit` returns the existing editor, `originalCode` included).
+const EDITOR_JS: &str = "const pre = document.querySelectorAll('pre.playground')[arguments[0]];
+     const el = pre && pre.querySelector('.ace_editor, code.editable');
+     if (!el) throw new Error('block ' + arguments[0] + ' has no editor');
+     const editor = ace.edit(el);";
+
+impl BookPage<'_> {
+    /// Reloads the page and waits for the load event (the theme's scripts
+    /// have run by then).
+    pub async fn reload(&self) -> Result<()> {
+        self.b.driver().refresh().await.with_context(|| format!("reloading {}", self.path))?;
+        wait_for::<bool>(
+            self.b,
+            &format!("{} to reload", self.path),
+            UI_TIMEOUT,
+            "return document.readyState === 'complete' && Array.isArray(window.editors) ? true : null;",
+            vec![],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The code editable block `n` shows.
+    pub async fn editor_text(&self, n: usize) -> Result<String> {
+        js(self.b, &format!("{EDITOR_JS} return editor.getValue();"), vec![json!(n)]).await
+    }
+
+    /// The code editable block `n` had when the page loaded, before any
+    /// saved edit was restored (editor.js's `originalCode`).
+    pub async fn editor_original(&self, n: usize) -> Result<String> {
+        js(self.b, &format!("{EDITOR_JS} return editor.originalCode;"), vec![json!(n)]).await
+    }
+
+    /// The indexes (in `window.editors`) of the editors whose code is not
+    /// their original code.
+    pub async fn changed_editors(&self) -> Result<Vec<usize>> {
+        js(
+            self.b,
+            "return window.editors.flatMap((e, i) => e.getValue() === e.originalCode ? [] : [i]);",
+            vec![],
+        )
+        .await
+    }
+
+    /// The saved-edit note of editable block `n` (saved-edits.js puts it
+    /// right after the block's `<pre>`).
+    pub async fn edit_note(&self, n: usize) -> Result<EditNote> {
+        let note: Option<EditNote> = js(
+            self.b,
+            "const pre = document.querySelectorAll('pre.playground')[arguments[0]];
+             const note = pre && pre.nextElementSibling;
+             if (!note || !note.classList.contains('fl-edit-note')) return null;
+             return {shown: !note.hidden && note.offsetParent !== null,
+                     key: note.getAttribute('data-edit-key') || '',
+                     marked: pre.classList.contains('fl-edited')};",
+            vec![json!(n)],
+        )
+        .await?;
+        note.ok_or_else(|| anyhow!("{}: block {n} has no saved-edit note (.fl-edit-note)", self.path))
+    }
+
+    /// Clicks "Reset to original" in block `n`'s note, as a reader would
+    /// (fails if the note is hidden).
+    pub async fn reset_edit(&self, n: usize) -> Result<()> {
+        let blocks = self.b.driver().find_all(By::Css("pre.playground")).await?;
+        let pre = blocks.get(n).with_context(|| format!("no block {n}"))?;
+        let button = pre
+            .find(By::XPath(
+                "following-sibling::*[1][contains(concat(' ', @class, ' '), ' fl-edit-note ')]//button[contains(concat(' ', @class, ' '), ' fl-edit-reset ')]",
+            ))
+            .await
+            .with_context(|| format!("block {n} has no Reset to original button"))?;
+        button.scroll_into_view().await?;
+        button.click().await.context("clicking Reset to original")?;
+        Ok(())
+    }
+}
+
+/// The book's origin's localStorage, and the keys the reader features use.
+pub struct LocalStorage<'a> {
+    b: &'a Browser,
+}
+
+impl<'a> LocalStorage<'a> {
+    /// Where saved-edits.js keeps edits (`fearless-edit:<page>:<hash>[:n]`).
+    pub const EDIT_PREFIX: &'static str = "fearless-edit:";
+    /// Where mdbook-quiz keeps a finished quiz's answers.
+    pub const QUIZ_PREFIX: &'static str = "mdbook-quiz:";
+
+    /// The storage of the page that is open.
+    pub fn new(b: &'a Browser) -> LocalStorage<'a> {
+        LocalStorage { b }
+    }
+
+    /// mdbook-quiz's key for the quiz in `<stem>.toml`.
+    pub fn quiz_key(stem: &str) -> String {
+        format!("{}{stem}", Self::QUIZ_PREFIX)
+    }
+
+    /// Every key starting with `prefix`, sorted.
+    pub async fn keys(&self, prefix: &str) -> Result<Vec<String>> {
+        js(
+            self.b,
+            "return Object.keys(localStorage).filter(k => k.startsWith(arguments[0])).sort();",
+            vec![json!(prefix)],
+        )
+        .await
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<String>> {
+        js(self.b, "return localStorage.getItem(arguments[0]);", vec![json!(key)]).await
+    }
+
+    pub async fn set(&self, key: &str, value: &str) -> Result<()> {
+        js::<Value>(
+            self.b,
+            "localStorage.setItem(arguments[0], arguments[1]); return null;",
+            vec![json!(key), json!(value)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Waits until `key` is stored (a debounced save has happened).
+    pub async fn wait_for_key_with_prefix(&self, prefix: &str) -> Result<String> {
+        wait_for(
+            self.b,
+            &format!("a localStorage key starting with {prefix:?}"),
+            Duration::from_secs(5),
+            "return Object.keys(localStorage).find(k => k.startsWith(arguments[0])) || null;",
+            vec![json!(prefix)],
+        )
+        .await
+    }
+}
+
+/// One quiz's row on the progress page.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProgressRow {
+    /// `none`, `done`, `changed` or `unreadable`.
+    pub state: String,
+    pub text: String,
+    /// The row has its Reset button.
+    pub resettable: bool,
+}
+
+/// The progress page (`progress.html`, rendered by theme/progress.js).
+pub struct ProgressPage<'a> {
+    b: &'a Browser,
+}
+
+impl<'a> ProgressPage<'a> {
+    pub const PATH: &'static str = "progress.html";
+
+    /// Opens the progress page and waits for progress.js to render it.
+    pub async fn open(b: &'a Browser) -> Result<ProgressPage<'a>> {
+        BookPage::open(b, Self::PATH).await?;
+        let page = ProgressPage { b };
+        page.summary().await?;
+        Ok(page)
+    }
+
+    /// The headline (`#fl-progress-summary`), once rendered.
+    pub async fn summary(&self) -> Result<String> {
+        wait_for(
+            self.b,
+            "the progress summary (#fl-progress-summary)",
+            UI_TIMEOUT,
+            "const p = document.getElementById('fl-progress-summary'); return p ? p.innerText.trim() : null;",
+            vec![],
+        )
+        .await
+    }
+
+    /// The row of the quiz in `<stem>.toml`.
+    pub async fn row(&self, stem: &str) -> Result<ProgressRow> {
+        let row: Option<ProgressRow> = js(
+            self.b,
+            "const tr = document.querySelector(`#fl-progress tr[data-quiz=\"${CSS.escape(arguments[0])}\"]`);
+             return tr ? {state: tr.getAttribute('data-state') || '',
+                          text: tr.innerText.replace(/\\s+/g, ' ').trim(),
+                          resettable: !!tr.querySelector('button.fl-reset-quiz')} : null;",
+            vec![json!(stem)],
+        )
+        .await?;
+        row.ok_or_else(|| anyhow!("the progress page has no row for the quiz {stem:?}"))
+    }
+
+    /// The quizzes the page lists (their file stems), in page order.
+    pub async fn stems(&self) -> Result<Vec<String>> {
+        js(
+            self.b,
+            "return [...document.querySelectorAll('#fl-progress tr[data-quiz]')].map(tr => tr.getAttribute('data-quiz'));",
+            vec![],
+        )
+        .await
+    }
+
+    /// Waits until the quiz's row has `data-state` `state`.
+    pub async fn wait_for_state(&self, stem: &str, state: &str) -> Result<ProgressRow> {
+        let started = Instant::now();
+        loop {
+            let row = self.row(stem).await?;
+            if row.state == state {
+                return Ok(row);
+            }
+            if started.elapsed() > Duration::from_secs(5) {
+                bail!("the row of {stem:?} stays {:?} ({:?}), not {state:?}", row.state, row.text);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the Reset button of one quiz's row.
+    pub async fn reset_quiz(&self, stem: &str) -> Result<()> {
+        self.b
+            .driver()
+            .find(By::Css(format!("button.fl-reset-quiz[data-quiz=\"{stem}\"]")))
+            .await
+            .with_context(|| format!("no Reset button for {stem:?}"))?
+            .click()
+            .await
+            .context("clicking Reset")?;
+        Ok(())
+    }
+
+    /// Clicks "Reset all quizzes" once (the first click arms it, a second
+    /// within 5 s forgets every answer).
+    pub async fn click_reset_all(&self) -> Result<()> {
+        self.b
+            .driver()
+            .find(By::Id("fl-reset-all"))
+            .await
+            .context("no Reset all button (#fl-reset-all)")?
+            .click()
+            .await
+            .context("clicking Reset all")?;
         Ok(())
     }
 }

@@ -13,7 +13,10 @@ use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::pages::{Answer, BookPage, QuestionType, QuizPage, SearchBar, ThemePicker, js, wait_for};
+use super::pages::{
+    Answer, BookPage, LocalStorage, ProgressPage, QuestionType, QuizPage, SearchBar, ThemePicker, js,
+    wait_for,
+};
 use super::{Browser, SNIPPET_RUN_TIMEOUT, start_server, summary_pages};
 
 type TestFn = for<'a> fn(&'a Browser) -> Pin<Box<dyn Future<Output = Result<Outcome>> + 'a>>;
@@ -35,6 +38,10 @@ const TESTS: &[(&str, u64, TestFn)] = &[
     ("run: an edited snippet runs the edit", 40, |b| Box::pin(run_edited(b))),
     ("run: compile error shows rustc's message", 30, |b| Box::pin(run_compile_error(b))),
     ("run: infinite loop shows the timeout", 30, |b| Box::pin(run_infinite_loop(b))),
+    ("progress page shows and resets a finished quiz", 40, |b| Box::pin(progress_page(b))),
+    ("saved edit survives a reload and resets", 20, |b| Box::pin(saved_edit_restored(b))),
+    ("saved edit for other code is not restored", 20, |b| Box::pin(stale_edit_ignored(b))),
+    ("empty or malformed saved edit is ignored", 20, |b| Box::pin(malformed_edit_ignored(b))),
     ("search finds a term and opens its page", 20, |b| Box::pin(search_opens_page(b))),
     ("dark theme is readable and persists", 30, |b| Box::pin(dark_theme(b))),
     ("print.html has every quiz", 30, |b| Box::pin(print_page(b))),
@@ -233,19 +240,26 @@ impl QuizQuestion {
     }
 }
 
+/// The quiz that book page `page` embeds (`{{#quiz …}}`), if any: its file
+/// stem (mdbook-quiz's storage key) and its questions.
+fn page_quiz(page: &str) -> Result<Option<(String, QuizFile)>> {
+    let embed = regex::Regex::new(r"\{\{#quiz ([^}\s]+)\}\}").expect("valid regex");
+    let md = crate::root().join("src").join(page.replace(".html", ".md"));
+    let Ok(text) = fs::read_to_string(&md) else { return Ok(None) };
+    let Some(c) = embed.captures(&text) else { return Ok(None) };
+    let toml_path = md.parent().expect("a page has a folder").join(&c[1]);
+    let quiz: QuizFile = toml::from_str(&fs::read_to_string(&toml_path)?)
+        .with_context(|| format!("reading {}", toml_path.display()))?;
+    let stem = Path::new(&c[1]).file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    Ok(Some((stem, quiz)))
+}
+
 /// The quiz with the most question types (ties: the first in SUMMARY order).
 fn pick_quiz() -> Result<(String, String, QuizFile)> {
-    let embed = regex::Regex::new(r"\{\{#quiz ([^}\s]+)\}\}").expect("valid regex");
     let mut best: Option<(usize, String, String, QuizFile)> = None;
     for page in summary_pages()? {
-        let md = crate::root().join("src").join(page.replace(".html", ".md"));
-        let Ok(text) = fs::read_to_string(&md) else { continue };
-        let Some(c) = embed.captures(&text) else { continue };
-        let toml_path = md.parent().expect("a page has a folder").join(&c[1]);
-        let quiz: QuizFile = toml::from_str(&fs::read_to_string(&toml_path)?)
-            .with_context(|| format!("reading {}", toml_path.display()))?;
+        let Some((stem, quiz)) = page_quiz(&page)? else { continue };
         let kinds: BTreeSet<&str> = quiz.questions.iter().map(|q| q.kind.as_str()).collect();
-        let stem = Path::new(&c[1]).file_stem().unwrap_or_default().to_string_lossy().into_owned();
         if best.as_ref().is_none_or(|(n, ..)| kinds.len() > *n) {
             best = Some((kinds.len(), page, stem, quiz));
         }
@@ -253,12 +267,13 @@ fn pick_quiz() -> Result<(String, String, QuizFile)> {
     best.map(|(_, page, stem, quiz)| (page, stem, quiz)).context("no page embeds a quiz")
 }
 
-async fn quiz_review(b: &Browser) -> Result<Outcome> {
-    let (path, stem, quiz) = pick_quiz()?;
-    BookPage::open(b, &path).await?;
+/// Starts the quiz of the page that is open and answers every question of
+/// `quiz`: per type, its first question right, its second wrong, then
+/// alternately. Returns the number answered right and what was exercised
+/// ("Tracing right", …); the review screen is on show afterwards.
+async fn take_quiz<'a>(b: &'a Browser, quiz: &QuizFile) -> Result<(QuizPage<'a>, usize, BTreeSet<String>)> {
     let q = QuizPage::find(b).await?;
     q.start().await?;
-    // Per type: its first question right, its second wrong, then alternate.
     let mut seen = std::collections::HashMap::new();
     let mut right_count = 0;
     let mut exercised = BTreeSet::new();
@@ -288,10 +303,23 @@ async fn quiz_review(b: &Browser) -> Result<Outcome> {
         )
         .await?;
     }
+    Ok((q, right_count, exercised))
+}
+
+/// Checks that the review screen says `right`/`total` and returns that text.
+async fn check_review(q: &QuizPage<'_>, right: usize, total: usize) -> Result<String> {
     let review = q.review_text().await?;
-    let expected = format!("You answered {right_count}/{} questions correctly", quiz.questions.len());
+    let expected = format!("You answered {right}/{total} questions correctly");
     let flat = review.split_whitespace().collect::<Vec<_>>().join(" ");
     ensure!(flat.contains(&expected), "expected {expected:?} on the review screen, it says:\n{review}");
+    Ok(expected)
+}
+
+async fn quiz_review(b: &Browser) -> Result<Outcome> {
+    let (path, stem, quiz) = pick_quiz()?;
+    BookPage::open(b, &path).await?;
+    let (q, right_count, exercised) = take_quiz(b, &quiz).await?;
+    let expected = check_review(&q, right_count, quiz.questions.len()).await?;
     let marks: (usize, usize) = js(
         b,
         "const q = document.querySelector('.mdbook-quiz');
@@ -606,4 +634,156 @@ async fn print_page(b: &Browser) -> Result<Outcome> {
     let errors = console_errors(b).await?;
     ensure!(errors.is_empty(), "console errors on print.html:\n{}", errors.join("\n"));
     ok(format!("{expected} quizzes rendered"))
+}
+
+// ---- 7. reader features (issue 8) -----------------------------------------
+
+/// The page whose quiz the progress test takes, and whose `editable` blocks
+/// the saved-edit tests edit.
+const READER_PAGE: &str = "shared-state/counter.html";
+
+async fn progress_page(b: &Browser) -> Result<Outcome> {
+    let (stem, quiz) = page_quiz(READER_PAGE)?.with_context(|| format!("{READER_PAGE} has no quiz"))?;
+    let storage = LocalStorage::new(b);
+    let key = LocalStorage::quiz_key(&stem);
+
+    let progress = ProgressPage::open(b).await?;
+    let summary = progress.summary().await?;
+    ensure!(
+        summary.starts_with("Nothing saved yet"),
+        "with empty storage the progress page says {summary:?}"
+    );
+    let row = progress.row(&stem).await?;
+    ensure!(row.state == "none" && !row.resettable, "before the quiz its row is {row:?}");
+
+    BookPage::open(b, READER_PAGE).await?;
+    let (q, right, _) = take_quiz(b, &quiz).await?;
+    let total = quiz.questions.len();
+    ensure!(0 < right && right < total, "the answers should be some right, some wrong ({right}/{total})");
+    check_review(&q, right, total).await?;
+    let saved = storage.get(&key).await?.with_context(|| format!("finishing the quiz stored no {key}"))?;
+
+    let progress = ProgressPage::open(b).await?;
+    let row = progress.row(&stem).await?;
+    ensure!(row.state == "done", "after the quiz its row is {row:?}, not done");
+    ensure!(
+        row.text.contains(&format!("{right}/{total}")),
+        "the row says {:?}, not {right}/{total}",
+        row.text
+    );
+    let summary = progress.summary().await?;
+    ensure!(!summary.starts_with("Nothing saved yet"), "after the quiz the summary says {summary:?}");
+    progress.reset_quiz(&stem).await?;
+    progress.wait_for_state(&stem, "none").await?;
+    ensure!(storage.get(&key).await?.is_none(), "Reset left {key} in localStorage");
+
+    // Reset all: the real answers back, and a copy under a second quiz.
+    let other = progress
+        .stems()
+        .await?
+        .into_iter()
+        .find(|s| *s != stem)
+        .context("the progress page lists only one quiz")?;
+    storage.set(&key, &saved).await?;
+    storage.set(&LocalStorage::quiz_key(&other), &saved).await?;
+    let progress = ProgressPage::open(b).await?;
+    for s in [&stem, &other] {
+        let row = progress.row(s).await?;
+        ensure!(row.state != "none", "with answers stored, the row of {s} is {row:?}");
+    }
+    progress.click_reset_all().await?;
+    let armed = storage.keys(LocalStorage::QUIZ_PREFIX).await?;
+    ensure!(armed.len() == 2, "one click on Reset all already forgot answers (left: {armed:?})");
+    progress.click_reset_all().await?;
+    progress.wait_for_state(&stem, "none").await?;
+    progress.wait_for_state(&other, "none").await?;
+    let left = storage.keys(LocalStorage::QUIZ_PREFIX).await?;
+    ensure!(left.is_empty(), "Reset all left {left:?} in localStorage");
+    let summary = progress.summary().await?;
+    ensure!(summary.starts_with("Nothing saved yet"), "after Reset all the summary says {summary:?}");
+    ok(format!("{stem}: done {right}/{total}, reset; Reset all cleared 2 quizzes"))
+}
+
+/// `READER_PAGE`, open, and its first editable block.
+async fn reader_editable(b: &Browser) -> Result<(BookPage<'_>, usize)> {
+    let page = BookPage::open(b, READER_PAGE).await?;
+    let n =
+        page.first_editable_block().await?.with_context(|| format!("{READER_PAGE} has no editable block"))?;
+    Ok((page, n))
+}
+
+async fn saved_edit_restored(b: &Browser) -> Result<Outcome> {
+    let (page, n) = reader_editable(b).await?;
+    let storage = LocalStorage::new(b);
+    let original = page.editor_original(n).await?;
+    let note = page.edit_note(n).await?;
+    ensure!(!note.shown && !note.marked, "an unedited block shows as edited: {note:?}");
+    let edit = format!("fn main() {{\n    println!(\"saved edit {}\");\n}}\n", std::process::id());
+    page.set_editor_text(n, &edit).await?;
+    let key = storage.wait_for_key_with_prefix(LocalStorage::EDIT_PREFIX).await?;
+    ensure!(key == note.key, "the edit was saved under {key}, the block's note says {}", note.key);
+
+    page.reload().await?;
+    let shown = page.editor_text(n).await?;
+    ensure!(shown == edit, "after a reload block {n} shows\n{shown}\ninstead of the edit");
+    let note = page.edit_note(n).await?;
+    ensure!(note.shown && note.marked, "a restored edit shows no note or mark: {note:?}");
+
+    page.reset_edit(n).await?;
+    ensure!(page.editor_text(n).await? == original, "Reset to original did not bring back the original code");
+    // Past the save debounce (300 ms): nothing is saved again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let left = storage.keys(LocalStorage::EDIT_PREFIX).await?;
+    ensure!(left.is_empty(), "after Reset to original localStorage still has {left:?}");
+    let note = page.edit_note(n).await?;
+    ensure!(!note.shown && !note.marked, "after Reset to original the block still shows as edited: {note:?}");
+    ok(format!("{READER_PAGE} block {n}: restored, then reset"))
+}
+
+async fn stale_edit_ignored(b: &Browser) -> Result<Outcome> {
+    let (page, n) = reader_editable(b).await?;
+    let storage = LocalStorage::new(b);
+    page.set_editor_text(n, "fn main() {\n    println!(\"fresh\");\n}\n").await?;
+    storage.wait_for_key_with_prefix(LocalStorage::EDIT_PREFIX).await?;
+    let key = page.edit_note(n).await?.key;
+    ensure!(storage.get(&key).await?.is_some(), "the edit is not stored under its note's key {key}");
+    // As if the block's code had changed since the edit was saved.
+    let stale =
+        json!({"v": 1, "original": "123abc", "code": "fn main() { println!(\"stale\"); }"}).to_string();
+    storage.set(&key, &stale).await?;
+    page.reload().await?;
+    let changed = page.changed_editors().await?;
+    ensure!(changed.is_empty(), "an edit saved for other code was restored into editors {changed:?}");
+    let note = page.edit_note(n).await?;
+    ensure!(!note.shown, "the block shows as edited after a stale edit: {note:?}");
+    ok(format!("{key}: stale edit not restored"))
+}
+
+async fn malformed_edit_ignored(b: &Browser) -> Result<Outcome> {
+    let (page, n) = reader_editable(b).await?;
+    let storage = LocalStorage::new(b);
+    let key = page.edit_note(n).await?.key;
+    let hash = key.split(':').nth(2).with_context(|| format!("no hash in the key {key}"))?;
+    let value = |code: &str| json!({"v": 1, "original": hash, "code": code}).to_string();
+    // The control: a well-formed value under this key is restored.
+    let good = "fn main() {\n    println!(\"well-formed\");\n}\n";
+    storage.set(&key, &value(good)).await?;
+    page.reload().await?;
+    ensure!(
+        page.editor_text(n).await? == good,
+        "a well-formed saved edit under {key} was not restored (is the key right?)"
+    );
+    let bad = ["".to_string(), "\"\"".to_string(), value(""), "{broken".to_string()];
+    for stored in &bad {
+        storage.set(&key, stored).await?;
+        page.reload().await?;
+        let changed = page.changed_editors().await?;
+        ensure!(
+            changed.is_empty(),
+            "with {stored:?} stored, editors {changed:?} do not show their original code"
+        );
+        let errors = console_errors(b).await?;
+        ensure!(errors.is_empty(), "with {stored:?} stored, console errors:\n{}", errors.join("\n"));
+    }
+    ok(format!("{} bad values ignored, no console errors", bad.len()))
 }
