@@ -1,4 +1,4 @@
-//! The browser tests (issue 6) and their tiny harness: each test runs under
+//! The browser tests (issues 6 and 8) and their tiny harness: each test runs under
 //! a timeout in one shared Chromium session, with localStorage cleared before
 //! it; the run ends with `browser tests: N passed, M failed`.
 
@@ -95,8 +95,11 @@ pub fn run() -> Result<()> {
 }
 
 /// Empty localStorage on the book's origin and drop old log entries.
+/// From index.html, not 404.html: the 404 page's `<base href>` is the
+/// published site's path (`site-url`), so locally its favicon 404s, and that
+/// error could land in the next test's log.
 async fn fresh_state(b: &Browser) -> Result<()> {
-    b.driver().goto(b.url("404.html")).await?;
+    b.driver().goto(b.url("index.html")).await?;
     js::<Value>(b, "localStorage.clear(); sessionStorage.clear(); return null;", vec![]).await?;
     b.driver().handle().browser_log().await.context("reading the browser log")?;
     Ok(())
