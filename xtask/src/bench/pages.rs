@@ -43,11 +43,14 @@ return {fcp: paint ? paint.startTime : null, load: nav.loadEventEnd, resources};
 
 async fn measure(b: &Browser, path: &str) -> Result<Load> {
     BookPage::open(b, path).await?;
-    // Let late requests (crate list, quiz styles, fonts) finish.
-    let mut last = usize::MAX;
-    for _ in 0..40 {
+    // Let late requests (crate list, quiz styles, the idle-time prefetch of
+    // the quiz bundle) finish: a reader stays on a page for more than a
+    // second, so wait until no request has started for one second.
+    let (mut last, mut quiet) = (usize::MAX, 0);
+    for _ in 0..60 {
         let n: usize = js(b, "return performance.getEntriesByType('resource').length;", vec![]).await?;
-        if n == last {
+        quiet = if n == last { quiet + 1 } else { 0 };
+        if quiet == 4 {
             break;
         }
         last = n;
