@@ -34,6 +34,7 @@ pub fn mdbook_build() -> Result<()> {
             if !status.success() {
                 bail!("`mdbook build` failed ({status}); its messages above name the chapter or quiz file");
             }
+            fix_print_page()?;
             println!("book built into book/ in {:.1} s", started.elapsed().as_secs_f64());
             return Ok(());
         }
@@ -46,6 +47,21 @@ pub fn mdbook_build() -> Result<()> {
         }
         thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// mdbook-quiz links its script and stylesheet relative to each chapter
+/// (`../quiz/…`). mdBook copies every chapter into `print.html`, at the
+/// book's root, where `../` climbs out of the book when it is published under
+/// a path (`/course/` on Pages). Point those links at the root's `quiz/`.
+fn fix_print_page() -> Result<()> {
+    let path = crate::root().join("book").join("print.html");
+    let Ok(html) = std::fs::read_to_string(&path) else { return Ok(()) };
+    let relative = regex::Regex::new(r#""(?:\.\./)+quiz/"#).expect("valid regex");
+    let fixed = relative.replace_all(&html, "\"quiz/");
+    if fixed != html {
+        std::fs::write(&path, fixed.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Builds the book, prebuilds the snippet dependencies, then serves the book
