@@ -54,7 +54,7 @@ pub fn mdbook_build() -> Result<()> {
 /// book's root, where `../` climbs out of the book when it is published under
 /// a path (`/course/` on Pages). Point those links at the root's `quiz/`.
 fn fix_print_page() -> Result<()> {
-    let path = crate::root().join("book").join("print.html");
+    let path = crate::paths::root().join("book").join("print.html");
     let Ok(html) = std::fs::read_to_string(&path) else { return Ok(()) };
     let relative = regex::Regex::new(r#""(?:\.\./)+quiz/"#).expect("valid regex");
     let fixed = relative.replace_all(&html, "\"quiz/");
@@ -74,7 +74,7 @@ pub fn serve(port: u16) -> Result<()> {
         println!("running as root: snippets run as throw-away uids, so process limits hold");
     }
     cmd::step("Serve the book");
-    let config = Config::new(crate::root().join("book"), port);
+    let config = Config::new(crate::paths::root().join("book"), port);
     serve_until_ctrl_c(config, runner, |addr| {
         println!("Serving the course at http://{addr}/ (Ctrl-C stops)");
     })

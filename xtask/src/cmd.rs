@@ -34,13 +34,13 @@ pub fn run(cmd: &mut Command, what: &str) -> Result<()> {
 /// A `cargo` command (the one running xtask).
 pub fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(crate::root());
+    cmd.current_dir(crate::paths::root());
     cmd
 }
 
 /// A command run from the workspace root.
 pub fn in_root(program: &str) -> Command {
     let mut cmd = Command::new(program);
-    cmd.current_dir(crate::root());
+    cmd.current_dir(crate::paths::root());
     cmd
 }

@@ -13,7 +13,7 @@ use crate::cmd;
 /// each fragment names an `id` in its target page.
 pub fn check() -> Result<()> {
     cmd::step("Check internal links and anchors in book/");
-    let book = crate::root().join("book");
+    let book = crate::paths::root().join("book");
     let mut pages = Vec::new();
     collect_html(&book, &mut pages)?;
     if pages.is_empty() {
@@ -116,7 +116,7 @@ fn unescape(s: &str) -> String {
 /// root) the way a browser does when the book is served at a site's root:
 /// `..` never climbs above the root.
 fn resolve(page_dir: &Path, link: &str) -> PathBuf {
-    crate::normalize(&page_dir.join(link))
+    crate::paths::normalize(&page_dir.join(link))
 }
 
 #[cfg(test)]

@@ -6,14 +6,13 @@ mod browser;
 mod cmd;
 mod exercises;
 mod links;
+mod paths;
 mod quizzes;
 mod reader;
 mod snippets;
 mod takeaway;
 mod test;
 mod tools;
-
-use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -99,28 +98,4 @@ fn main() {
         eprintln!("\nerror: {err:#}");
         std::process::exit(1);
     }
-}
-
-/// The workspace root (the parent of this crate).
-pub fn root() -> &'static Path {
-    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    ROOT.get_or_init(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
-    })
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system; `..` at the start
-/// of a relative path is dropped (as a browser does at a site's root).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -44,7 +44,7 @@ fn schema(kind: &str) -> Option<(&'static [&'static str], &'static [&'static str
 
 /// Every quiz file, relative to the workspace.
 pub fn quiz_files() -> Result<Vec<PathBuf>> {
-    let dir = crate::root().join("src").join("quizzes");
+    let dir = crate::paths::root().join("src").join("quizzes");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -62,7 +62,7 @@ pub fn check(run_programs: bool) -> Result<()> {
     } else {
         "Check quizzes (schema, ids)"
     });
-    let root = crate::root();
+    let root = crate::paths::root();
     let mut errors = Vec::new();
     let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut tracing = Vec::new();
@@ -274,8 +274,8 @@ fn embeds() -> Result<BTreeMap<PathBuf, Vec<PathBuf>>> {
         for line in text.lines() {
             if let Some(rest) = line.trim().strip_prefix("{{#quiz ") {
                 let rel = rest.trim_end_matches("}}").trim();
-                let quiz = crate::normalize(&page.parent().expect("page dir").join(rel));
-                let from = page.strip_prefix(crate::root()).unwrap_or(&page).to_path_buf();
+                let quiz = crate::paths::normalize(&page.parent().expect("page dir").join(rel));
+                let from = page.strip_prefix(crate::paths::root()).unwrap_or(&page).to_path_buf();
                 out.entry(quiz).or_default().push(from);
             }
         }

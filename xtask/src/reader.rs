@@ -143,7 +143,7 @@ fn quizzes_in(chapter: &Value, src: &Path, out: &mut Vec<Quiz>) -> Result<()> {
     if let (Some(path), Some(content)) = (chapter["path"].as_str(), chapter["content"].as_str()) {
         let page_dir = Path::new(path).parent().unwrap_or(Path::new(""));
         for caps in quiz_line().captures_iter(content) {
-            let file = crate::normalize(&src.join(page_dir).join(&caps[1]));
+            let file = crate::paths::normalize(&src.join(page_dir).join(&caps[1]));
             let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&file).with_context(|| {
                 format!("progress-data: {path} embeds {}, which cannot be read", &caps[1])
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn quizzes_are_grouped_by_top_level_chapter_in_book_order() {
-        let src = crate::root().join("src");
+        let src = crate::paths::root().join("src");
         let chapter = |name: &str, path: &str, content: &str, sub: Vec<Value>| serde_json::json!({"Chapter": {"name": name, "path": path, "source_path": path, "content": content, "sub_items": sub}});
         let book = serde_json::json!({"items": [
             chapter("Introduction", "introduction.md", "no quiz", vec![]),

@@ -104,7 +104,7 @@ pub fn strip_hidden(text: &str) -> String {
 /// Every page under `src/`, sorted.
 pub fn pages() -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    walk(&crate::root().join("src"), &mut out)?;
+    walk(&crate::paths::root().join("src"), &mut out)?;
     out.retain(|p| p.extension().is_some_and(|e| e == "md"));
     out.sort();
     Ok(out)
@@ -125,7 +125,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// The fenced code blocks of one page, with includes expanded.
 pub fn blocks(page: &Path) -> Result<Vec<Block>> {
     let source = fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
-    let rel = page.strip_prefix(crate::root()).unwrap_or(page).to_path_buf();
+    let rel = page.strip_prefix(crate::paths::root()).unwrap_or(page).to_path_buf();
     let dir = page.parent().expect("a page is in a folder");
     let mut blocks = Vec::new();
     let mut current: Option<(usize, Vec<String>, String)> = None;
@@ -254,7 +254,7 @@ pub fn snippets() -> Result<Vec<Snippet>> {
 
 /// The book's default edition, from `book.toml`.
 pub fn book_edition() -> Result<Edition> {
-    let text = fs::read_to_string(crate::root().join("book.toml")).context("reading book.toml")?;
+    let text = fs::read_to_string(crate::paths::root().join("book.toml")).context("reading book.toml")?;
     let value: toml::Table = text.parse().context("parsing book.toml")?;
     let edition = value.get("rust").and_then(|r| r.get("edition")).and_then(|e| e.as_str()).unwrap_or("2015");
     edition.parse().map_err(|e: String| anyhow::anyhow!("book.toml: {e}"))
@@ -263,10 +263,10 @@ pub fn book_edition() -> Result<Edition> {
 /// A runner over the examples crate's dependencies, caching under `target/`.
 pub fn runner(limits: Limits) -> Result<Runner> {
     println!("Preparing the snippet dependencies (the examples crate's; built once)…");
-    let deps = DepSet::prebuild(crate::root(), "examples")?;
+    let deps = DepSet::prebuild(crate::paths::root(), "examples")?;
     let names: Vec<&str> = deps.crates.keys().map(String::as_str).collect();
     println!("snippets may use: {}", names.join(", "));
-    Runner::new(deps, limits, crate::root().join("target").join("snippet-cache"))
+    Runner::new(deps, limits, crate::paths::root().join("target").join("snippet-cache"))
 }
 
 /// Checks one snippet; `Err` explains what is wrong.

@@ -28,7 +28,7 @@ const BOOK_URL: &str = "https://fearless-locking.github.io/course/";
 
 /// Builds the zip's files in memory: (path inside the project, contents).
 fn project_files() -> Result<Vec<(String, Vec<u8>)>> {
-    let root = crate::root();
+    let root = crate::paths::root();
     let dir = exercises::dir();
     let list = exercises::list()?;
     let mut files = vec![
@@ -57,7 +57,7 @@ fn project_files() -> Result<Vec<(String, Vec<u8>)>> {
 /// in from the workspace, `check` on by default (so plain `cargo test` runs
 /// the exercise tests), and an empty `[workspace]` of its own.
 pub fn manifest() -> Result<String> {
-    let root = crate::root();
+    let root = crate::paths::root();
     let member = fs::read_to_string(exercises::dir().join("Cargo.toml"))?;
     let workspace_text = fs::read_to_string(root.join("Cargo.toml"))?;
     let workspace: toml::Table = toml::from_str(&workspace_text)?;
@@ -188,7 +188,7 @@ fn readme(list: &[Exercise]) -> String {
 
 /// Writes the zip to [`ZIP_IN_SRC`], for the book build to publish.
 pub fn write_zip() -> Result<()> {
-    let path = crate::root().join(ZIP_IN_SRC);
+    let path = crate::paths::root().join(ZIP_IN_SRC);
     let files = project_files()?;
     let mut zip =
         zip::ZipWriter::new(fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?);
@@ -213,7 +213,7 @@ pub fn write_zip() -> Result<()> {
 /// from the workspace.
 pub fn check() -> Result<()> {
     cmd::step("Exercises zip: unpack, starters fail, solutions pass (offline)");
-    let zip_path = crate::root().join(ZIP_IN_SRC);
+    let zip_path = crate::paths::root().join(ZIP_IN_SRC);
     let dir = std::env::temp_dir().join(format!("fearless-exercises-zip-{}", std::process::id()));
     let result = check_in(&zip_path, &dir);
     let _ = fs::remove_dir_all(&dir);
@@ -241,7 +241,7 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
     println!("unpacked {} files into {}", archive.len(), project.display());
     let list = exercises::list()?;
     // One target dir kept between runs: the second check builds incrementally.
-    let target_dir = crate::root().join("target/exercises-zip");
+    let target_dir = crate::paths::root().join("target/exercises-zip");
 
     let starters = cargo_test(&project, &target_dir)?;
     let mut problems = Vec::new();

@@ -11,7 +11,7 @@ use crate::cmd;
 pub fn run(ops: u64, repeats: u32, render_only: bool) -> Result<()> {
     let started = Instant::now();
     cmd::step("Benchmark: caches (release build of examples/src/bin/bench.rs)");
-    let json = crate::root().join("src/beyond/measuring-caches.json");
+    let json = crate::paths::root().join("src/beyond/measuring-caches.json");
     let extra = ["--ops".to_string(), ops.to_string(), "--repeats".to_string(), repeats.to_string()];
     if !render_only {
         super::run_group("caches", &json, &extra)?;

@@ -15,7 +15,7 @@ const COMMAND: &str = "cargo xtask bench locks";
 pub fn run(ops: u64, repeats: u32, render_only: bool) -> Result<()> {
     let started = Instant::now();
     cmd::step("Benchmark: counters (release build of examples/src/bin/bench.rs)");
-    let root = crate::root();
+    let root = crate::paths::root();
     let json = root.join("src/real-world/throughput-counters.json");
     let extra = ["--ops".to_string(), ops.to_string(), "--repeats".to_string(), repeats.to_string()];
     if !render_only {

@@ -106,7 +106,7 @@ pub fn run() -> Result<()> {
         let quiz_pages: Vec<bool> = pages
             .iter()
             .map(|p| {
-                std::fs::read_to_string(crate::root().join("book").join(p))
+                std::fs::read_to_string(crate::paths::root().join("book").join(p))
                     .is_ok_and(|h| h.contains("quiz-placeholder"))
             })
             .collect();

@@ -83,7 +83,7 @@ pub fn ensure_installed() -> Result<bool> {
 pub fn start_server() -> Result<Running> {
     let limits = Limits { run_timeout: SNIPPET_RUN_TIMEOUT, ..Limits::default() };
     let runner = snippets::runner(limits)?;
-    let book_dir = crate::root().join("book");
+    let book_dir = crate::paths::root().join("book");
     if !book_dir.join("index.html").exists() {
         bail!("no built book in {} (run `cargo xtask build` first)", book_dir.display());
     }
@@ -94,7 +94,7 @@ pub fn start_server() -> Result<Running> {
 /// book paths (`beyond/loom.html`).
 pub fn summary_pages() -> Result<Vec<String>> {
     let summary =
-        fs::read_to_string(crate::root().join("src/SUMMARY.md")).context("reading src/SUMMARY.md")?;
+        fs::read_to_string(crate::paths::root().join("src/SUMMARY.md")).context("reading src/SUMMARY.md")?;
     let link = regex::Regex::new(r"\]\(([^)\s]+\.md)\)").expect("valid regex");
     Ok(link
         .captures_iter(&summary)

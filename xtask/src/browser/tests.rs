@@ -247,7 +247,7 @@ impl QuizQuestion {
 /// stem (mdbook-quiz's storage key) and its questions.
 fn page_quiz(page: &str) -> Result<Option<(String, QuizFile)>> {
     let embed = regex::Regex::new(r"\{\{#quiz ([^}\s]+)\}\}").expect("valid regex");
-    let md = crate::root().join("src").join(page.replace(".html", ".md"));
+    let md = crate::paths::root().join("src").join(page.replace(".html", ".md"));
     let Ok(text) = fs::read_to_string(&md) else { return Ok(None) };
     let Some(c) = embed.captures(&text) else { return Ok(None) };
     let toml_path = md.parent().expect("a page has a folder").join(&c[1]);
@@ -443,7 +443,7 @@ async fn editable_block<'a>(
 
 async fn find_editable(b: &Browser) -> Result<Option<(BookPage<'_>, usize)>> {
     for path in summary_pages()? {
-        let html = fs::read_to_string(crate::root().join("book").join(&path)).unwrap_or_default();
+        let html = fs::read_to_string(crate::paths::root().join("book").join(&path)).unwrap_or_default();
         if !html.contains(" editable") {
             continue;
         }
@@ -573,7 +573,7 @@ async fn dark_theme(b: &Browser) -> Result<Outcome> {
     // Diagrams live on other pages: measure every page that has one.
     let mut diagram_pages = 0;
     for page in summary_pages()? {
-        let html = fs::read_to_string(crate::root().join("book").join(&page)).unwrap_or_default();
+        let html = fs::read_to_string(crate::paths::root().join("book").join(&page)).unwrap_or_default();
         if html.contains("diagram") && page != path {
             diagram_pages += 1;
             BookPage::open(b, &page).await?;
@@ -614,7 +614,7 @@ async fn print_page(b: &Browser) -> Result<Outcome> {
     let embed = regex::Regex::new(r"\{\{#quiz [^}]+\}\}").expect("valid regex");
     let mut expected = 0;
     for page in summary_pages()? {
-        let md = crate::root().join("src").join(page.replace(".html", ".md"));
+        let md = crate::paths::root().join("src").join(page.replace(".html", ".md"));
         expected += embed.find_iter(&fs::read_to_string(&md).unwrap_or_default()).count();
     }
     BookPage::open(b, "print.html").await?;

@@ -129,7 +129,7 @@ pub fn check() -> Result<()> {
 
 /// The TOML, the crate's files, `lib.rs`, `Cargo.toml` and the book agree.
 fn consistency(exercises: &[Exercise]) -> Result<()> {
-    let root = crate::root();
+    let root = crate::paths::root();
     let mut errors = Vec::new();
     let lib = fs::read_to_string(dir().join("src/lib.rs"))?;
     let manifest = fs::read_to_string(dir().join("Cargo.toml"))?;

@@ -137,7 +137,7 @@ fn todo_text(location: &str) -> Option<String> {
     let mut parts = location.rsplitn(3, ':');
     let (_col, line, file) = (parts.next()?, parts.next()?, parts.next()?);
     let line: usize = line.parse().ok()?;
-    let source = fs::read_to_string(crate::root().join(file)).ok()?;
+    let source = fs::read_to_string(crate::paths::root().join(file)).ok()?;
     let lines: Vec<&str> = source.lines().collect();
     let start = (0..line.saturating_sub(1).min(lines.len()))
         .rev()

@@ -76,7 +76,7 @@ struct List {
 
 /// The exercises crate's folder.
 pub fn dir() -> PathBuf {
-    crate::root().join("exercises")
+    crate::paths::root().join("exercises")
 }
 
 /// Reads `exercises/exercises.toml`.

@@ -26,7 +26,7 @@ pub struct Progress {
 }
 
 fn path() -> PathBuf {
-    crate::root().join("target").join("exercises-progress.json")
+    crate::paths::root().join("target").join("exercises-progress.json")
 }
 
 /// A hash of what decides the result: the starter, the tests and their helper.
