@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::deadlock::DeadlockReport;
 use crate::deps::DepSet;
 use crate::sandbox::{self, UidRange};
 
@@ -133,7 +134,7 @@ impl Default for Limits {
 }
 
 /// How a process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {
     /// Exited with this status code.
     Code(i32),
@@ -143,12 +144,14 @@ pub enum Exit {
     TimedOut(Duration),
     /// Stopped by the runner after printing more than the output cap.
     OutputLimit,
+    /// Stopped by the runner: every thread was asleep for good.
+    Deadlock(Box<DeadlockReport>),
 }
 
 impl Exit {
     /// Exited with status 0.
-    pub fn success(self) -> bool {
-        self == Exit::Code(0)
+    pub fn success(&self) -> bool {
+        *self == Exit::Code(0)
     }
 }
 
@@ -165,6 +168,7 @@ impl fmt::Display for Exit {
                 seconds(*d)
             ),
             Exit::OutputLimit => write!(f, "printed more output than the limit and was stopped"),
+            Exit::Deadlock(report) => write!(f, "was stopped: {report}"),
         }
     }
 }
@@ -204,7 +208,7 @@ impl Report {
     /// One-line explanation of a failure, for people.
     pub fn failure_summary(&self) -> Option<String> {
         if !self.compile.exit.success() {
-            return Some(match self.compile.exit {
+            return Some(match &self.compile.exit {
                 Exit::Code(_) => "the snippet does not compile".to_string(),
                 other => format!("the compiler {other}"),
             });

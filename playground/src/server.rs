@@ -425,10 +425,10 @@ fn evaluate_response(report: &Report) -> Response {
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    let summary = match run.exit {
+    let summary = match &run.exit {
         Exit::TimedOut(d) => format!(
             "The program was stopped after {}: it did not finish (likely an infinite loop or a deadlock).",
-            seconds(d)
+            seconds(*d)
         ),
         other => format!("The program {other}."),
     };
