@@ -5,6 +5,8 @@
 //! known keys, give each question a stable id `<file-stem>-<n>` and a
 //! `context`, and (with `run_programs`) each Tracing program must terminate
 //! and match its stated answer, compiled like mdbook-quiz does (edition 2015).
+//! Across the book, the correct answer of a MultipleChoice question may be
+//! strictly the longest option in at most 30 % of them ([`bias`]).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -16,6 +18,8 @@ use playground::{Edition, Limits, Request};
 use toml::{Table, Value};
 
 use crate::{cmd, snippets};
+
+mod bias;
 
 /// A question's location and text, for messages.
 struct Question<'a> {
@@ -99,6 +103,11 @@ pub fn check(run_programs: bool) -> Result<()> {
         let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         check_file(rel, &stem, table, &mut ids, &mut errors, &mut tracing);
     }
+    let tallies: Vec<bias::FileTally> = parsed.iter().map(|(rel, table)| bias::tally(rel, table)).collect();
+    let bias_summary = bias::verdict(&tallies).unwrap_or_else(|report| {
+        errors.push(report);
+        String::new()
+    });
     if run_programs {
         run_tracing(&tracing, &mut errors)?;
     }
@@ -107,6 +116,7 @@ pub fn check(run_programs: bool) -> Result<()> {
     }
     let questions = ids.len();
     println!("{} quiz files, {questions} questions, {} Tracing programs: ok", files.len(), tracing.len());
+    println!("{bias_summary}");
     Ok(())
 }
 
