@@ -5,6 +5,8 @@
 //! known keys, give each question a stable id `<file-stem>-<n>` and a
 //! `context`, and (with `run_programs`) each Tracing program must terminate
 //! and match its stated answer, compiled like mdbook-quiz does (edition 2015).
+//! Across the book, the correct answer of a MultipleChoice question may be
+//! strictly the longest option in at most 30 % of them ([`bias`]).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -16,6 +18,8 @@ use playground::{Edition, Limits, Request};
 use toml::{Table, Value};
 
 use crate::{cmd, snippets};
+
+mod bias;
 
 /// A question's location and text, for messages.
 struct Question<'a> {
@@ -54,8 +58,8 @@ pub fn quiz_files() -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Checks every quiz; with `run_programs`, also compiles and runs each
-/// Tracing program under a timeout.
+/// Checks every quiz; with `run_programs` (the full check), also compiles and
+/// runs each Tracing program under a timeout and checks answer-length bias.
 pub fn check(run_programs: bool) -> Result<()> {
     cmd::step(if run_programs {
         "Check quizzes (schema, ids, Tracing programs)"
@@ -99,6 +103,18 @@ pub fn check(run_programs: bool) -> Result<()> {
         let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         check_file(rel, &stem, table, &mut ids, &mut errors, &mut tracing);
     }
+    // The bias check judges authoring, not correctness: it belongs to the full
+    // check (`cargo xtask quizzes`, `cargo xtask test`), and never stops the
+    // quick check that `cargo xtask build` and `serve` run before building.
+    let mut bias_summary = None;
+    if run_programs {
+        let tallies: Vec<bias::FileTally> =
+            parsed.iter().map(|(rel, table)| bias::tally(rel, table)).collect();
+        match bias::verdict(&tallies) {
+            Ok(summary) => bias_summary = Some(summary),
+            Err(report) => errors.push(report),
+        }
+    }
     if run_programs {
         run_tracing(&tracing, &mut errors)?;
     }
@@ -107,6 +123,9 @@ pub fn check(run_programs: bool) -> Result<()> {
     }
     let questions = ids.len();
     println!("{} quiz files, {questions} questions, {} Tracing programs: ok", files.len(), tracing.len());
+    if let Some(summary) = bias_summary {
+        println!("{summary}");
+    }
     Ok(())
 }
 

@@ -1,32 +1,33 @@
 //! `thread::scope`: threads that finish inside the function may borrow.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::thread;
 
 // ANCHOR: scoped
-/// Counts words across `texts`, one scoped thread per text, into one map.
-pub fn word_counts(texts: &[&str]) -> HashMap<String, usize> {
-    let counts = Mutex::new(HashMap::new()); // on this function's stack
+/// Scans each log on its own scoped thread and collects the lines that
+/// mention an error. The lines are borrowed from `logs`, not copied.
+pub fn error_lines<'a>(logs: &[&'a str]) -> Vec<&'a str> {
+    let found = Mutex::new(Vec::new()); // on this function's stack
 
     thread::scope(|s| {
-        for text in texts {
+        for log in logs {
             s.spawn(|| {
-                for word in text.split_whitespace() {
-                    *counts.lock().unwrap().entry(word.to_lowercase()).or_insert(0) += 1;
+                for line in log.lines().filter(|line| line.contains("ERROR")) {
+                    found.lock().unwrap().push(line);
                 }
             });
         }
     });
 
-    counts.into_inner().unwrap()
+    let mut found = found.into_inner().unwrap();
+    found.sort_unstable(); // the threads pushed in whatever order they ran
+    found
 }
 
 pub fn main() {
-    let counts = word_counts(&["the lock and the key", "The guard is the key"]);
-    let mut words: Vec<_> = counts.into_iter().collect();
-    words.sort();
-    println!("{words:?}");
+    let web = "INFO start\nERROR disk full\nINFO retry";
+    let db = "ERROR timeout\nINFO ok";
+    println!("{:?}", error_lines(&[web, db]));
 }
 // ANCHOR_END: scoped
 
@@ -35,11 +36,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_across_all_texts() {
-        let counts = word_counts(&["a b a", "A c", ""]);
-        assert_eq!(counts["a"], 3);
-        assert_eq!(counts["b"], 1);
-        assert_eq!(counts["c"], 1);
-        assert_eq!(counts.len(), 3);
+    fn collects_every_error_line_from_every_log() {
+        let logs = ["ERROR a\nok\nERROR b", "ok", "", "ERROR c"];
+        assert_eq!(error_lines(&logs), ["ERROR a", "ERROR b", "ERROR c"]);
+    }
+
+    #[test]
+    fn the_lines_are_borrowed_not_copied() {
+        let log = String::from("ERROR here");
+        let found = error_lines(&[log.as_str()]);
+        assert!(std::ptr::eq(found[0], log.as_str()), "the result points into the input");
     }
 }

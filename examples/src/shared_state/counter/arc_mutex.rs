@@ -29,7 +29,7 @@ pub fn count(threads: usize) -> i32 {
     for handle in handles {
         handle.join().unwrap();
     }
-    // Edition 2024 drops the tail expression's guard before `counter`.
+    // No `;`: this value is returned, and its guard is dropped on the way out.
     *counter.lock().unwrap()
 }
 
