@@ -157,11 +157,12 @@ pub fn load(path: &Path) -> Result<Claims> {
     Ok(claims)
 }
 
-/// `text` with every `{placeholder}` replaced by `1`, which is valid both as
-/// a thread count and inside a series key: enough to check the syntax
-/// before the values are known.
+/// `text` with every `{placeholder}` replaced by something of the right
+/// kind — `1` after `@` (a thread count), a name elsewhere — enough to check
+/// the syntax before the values are known.
 fn placeholders_as_one(text: &str) -> String {
-    regex::Regex::new(r"\{\w+\}").expect("valid regex").replace_all(text, "1").into_owned()
+    let threads = regex::Regex::new(r"@\{\w+\}").expect("valid regex").replace_all(text, "@1");
+    regex::Regex::new(r"\{\w+\}").expect("valid regex").replace_all(&threads, "p").into_owned()
 }
 
 /// A report as the data of expressions.
@@ -193,8 +194,13 @@ impl Data for ReportData<'_> {
             "max" => f64::from(self.0.max_threads()),
             "cores" => f64::from(self.0.machine.cores),
             "load_before" => self.0.load_average.before.context("the report has no load average")?[0],
+            "load_after" => self.0.load_average.after.context("the report has no load average")?[0],
             "quiet_limit" => self.0.quiet_limit(),
-            _ => bail!("unknown constant `{name}` (known: max, cores, load_before, quiet_limit)"),
+            "interleaved" => f64::from(u8::from(self.0.schedule.as_deref() == Some("interleaved"))),
+            "total_ops" => self.0.total_ops as f64,
+            _ => bail!(
+                "unknown constant `{name}` (known: max, cores, load_before, load_after, quiet_limit, interleaved, total_ops)"
+            ),
         })
     }
 }

@@ -7,9 +7,11 @@
 //!   `key` at `N` threads; `N` is a number, `max` (the most threads
 //!   measured) or `cores`.
 //! - Numbers (`0.5`, `1e9`), `+ - * /`, parentheses.
-//! - Constants: `max` and `cores` (thread counts), `load_before` (the
-//!   1-minute load average before the run), `quiet_limit` (the highest
-//!   load average at which the machine counts as quiet).
+//! - Constants: `max` and `cores` (thread counts), `load_before` and
+//!   `load_after` (the 1-minute load average before and after the run),
+//!   `quiet_limit` (the highest load average before a run at which the
+//!   machine counts as quiet), `interleaved` (1 if the runs were
+//!   interleaved, else 0), `total_ops` (operations per data point).
 //! - Functions: `min(…)`, `max(…)`; of one `key@N`: `eff` (scaling
 //!   efficiency, throughput ÷ (N × 1-thread throughput)), `ns` (nanoseconds
 //!   per operation, 1e9 ÷ throughput), `spread` (slowest ÷ fastest run).
@@ -23,7 +25,7 @@ pub trait Data {
     fn ops(&self, key: &str, threads: u32) -> Result<f64>;
     /// Slowest ÷ fastest timed run of `key` at `threads`.
     fn spread(&self, key: &str, threads: u32) -> Result<f64>;
-    /// A named constant (`max`, `cores`, `load_before`, `quiet_limit`).
+    /// A named constant (`max`, `cores`, `load_before`, …).
     fn constant(&self, name: &str) -> Result<f64>;
 }
 

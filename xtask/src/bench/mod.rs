@@ -81,6 +81,10 @@ pub enum Target {
         #[arg(long, default_value_t = caches::GROUP.repeats)]
         repeats: u32,
     },
+    /// Measure nothing: check the pages' claims against the committed data,
+    /// and that the generated tables, plots and figures match it (the
+    /// "benchmark claims" step of `cargo xtask test`).
+    Claims,
     /// Round-trip latency of the local playground's /evaluate.json against a
     /// bare rustc compile + run, for std, parking_lot and loom snippets, plus
     /// an unchanged re-run (binary cache hit).
@@ -120,6 +124,7 @@ pub fn run(args: Args) -> Result<()> {
         Target::All => GROUPS.iter().map(|g| (*g, g.ops, g.repeats)).collect(),
         Target::Locks { ops, repeats } => vec![(&locks::GROUP, ops, repeats)],
         Target::Caches { ops, repeats } => vec![(&caches::GROUP, ops, repeats)],
+        Target::Claims => return check(),
         Target::Playground { runs } => return playground::run(runs),
         Target::Pages => return pages::run(),
     };
@@ -268,4 +273,65 @@ pub fn check() -> Result<()> {
     }
     println!("{count} claims hold on the committed data; generated tables, plots and figures are up to date");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed claims, against the committed data with one number
+    /// changed: the check must name the page and the claim that number
+    /// contradicts. (The committed data themselves are checked by
+    /// `cargo xtask test`'s "benchmark claims" step.)
+    #[test]
+    fn new_data_that_contradict_a_page_fail_naming_page_and_claim() {
+        let json = crate::paths::root().join(locks::GROUP.json);
+        let mut report = read_report(&json).unwrap();
+        let claims_file = claims::claims_path(&json);
+        let claims = claims::load(&claims_file).unwrap();
+        assert!(claims::verdicts(&claims, &report, &claims_file).is_empty(), "the committed data hold");
+
+        // A re-run in which the Mutex counter keeps its speed at 2 threads.
+        let one = report.series("mutex").unwrap().at(1).unwrap();
+        let mutex = report.series.iter_mut().find(|s| s.key == "mutex").unwrap();
+        mutex.points.iter_mut().find(|p| p.threads == 2).unwrap().ops_per_sec = one;
+        let problems = claims::verdicts(&claims, &report, &claims_file);
+        let messages: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.starts_with("src/real-world/throughput.md, claim `mutex-collapses`")
+                && m.contains("The `Mutex` counter collapses.")
+                && m.contains("`mutex@2 < 0.3 * mutex@1` is false")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("src/beyond/measuring.md, claim `measuring-mutex-collapses`")),
+            "{messages:#?}"
+        );
+
+        // A quiet re-run contradicts every page that calls the machine busy.
+        let mut quiet = read_report(&json).unwrap();
+        quiet.load_average.before = Some([0.1, 0.1, 0.1]);
+        let problems = claims::verdicts(&claims, &quiet, &claims_file);
+        let pages: Vec<&str> = problems.iter().filter_map(|p| p.0.split(',').next()).collect();
+        assert_eq!(
+            pages,
+            ["src/real-world/throughput.md", "src/beyond/measuring.md", "src/beyond/parking-lot.md"],
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn a_scratch_run_writes_beside_nothing_committed() {
+        let scratch = Path::new("/tmp/scratch");
+        assert_eq!(
+            destination("src/real-world/throughput-counters.json", Some(scratch)),
+            scratch.join("throughput-counters.json")
+        );
+        assert_eq!(
+            destination("src/beyond/measuring-spread.md", None),
+            crate::paths::root().join("src/beyond/measuring-spread.md")
+        );
+    }
 }
