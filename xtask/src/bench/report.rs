@@ -91,20 +91,24 @@ pub struct Point {
 impl Report {
     /// "Measured on …" — the caption under the plot and the table.
     pub fn caption(&self) -> String {
+        format!("{} · {}", self.setup_note(), self.load_note())
+    }
+
+    /// What was run, where and with what: the first half of the caption.
+    pub fn setup_note(&self) -> String {
         let runs = if self.schedule.as_deref() == Some("interleaved") {
             format!("median of {} interleaved runs after {} warm-up", self.repeats, self.warmup_runs)
         } else {
             format!("median of {} runs after {} warm-up", self.repeats, self.warmup_runs)
         };
         format!(
-            "{} ops per point, {runs} · {} ({} cores, {} {}) · {} · {}",
+            "{} ops per point, {runs} · {} ({} cores, {} {}) · {}",
             group_digits(self.total_ops),
             self.machine.cpu,
             self.machine.cores,
             self.machine.os,
             self.machine.arch,
             self.toolchain,
-            self.load_note()
         )
     }
 
@@ -213,9 +217,12 @@ const PALETTE: [RGBColor; 7] = [
 const PANEL: RGBColor = RGBColor(0xfb, 0xfb, 0xf8);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
-/// Height of one plot panel, and of the caption strip under the panels.
+/// Height of one plot panel, and of the caption strip (two lines) under the panels.
 const PANEL_HEIGHT: u32 = 450;
-const FOOTER_HEIGHT: u32 = 30;
+const FOOTER_HEIGHT: u32 = 48;
+/// The load note's colour when the machine was busy: the warning must not
+/// be missed.
+const WARN: RGBColor = RGBColor(0xb0, 0x20, 0x20);
 
 /// Throughput (millions of operations per second) against threads, one line
 /// per series and one panel per facet, with the machine, toolchain and load
@@ -290,7 +297,11 @@ pub fn svg(report: &Report) -> Result<String> {
                 .map_err(err)?;
         }
         footer
-            .draw(&Text::new(report.caption(), (16, 8), ("sans-serif", 12).into_font().color(&INK)))
+            .draw(&Text::new(report.setup_note(), (16, 6), ("sans-serif", 12).into_font().color(&INK)))
+            .map_err(err)?;
+        let load_color = if report.busy() == Some(false) { INK } else { WARN };
+        footer
+            .draw(&Text::new(report.load_note(), (16, 24), ("sans-serif", 12).into_font().color(&load_color)))
             .map_err(err)?;
         root.present().map_err(err)?;
     }
@@ -460,6 +471,7 @@ mod tests {
             assert!(texts.iter().any(|t| t == label), "no <text> {label:?} in {texts:?}");
         }
         assert!(texts.iter().any(|t| t.contains("Test CPU") && t.contains("rustc 1.95.0")), "{texts:?}");
+        assert!(texts.iter().any(|t| t.starts_with("load average unknown")), "{texts:?}");
         assert!(svg.contains(r##"fill="#FBFBF8""##), "the light panel is missing");
     }
 
@@ -491,7 +503,7 @@ mod tests {
         for title in ["Maps: 100% reads", "Maps: 50% reads", "million operations per second"] {
             assert!(texts.iter().any(|t| t == title), "no <text> {title:?} in {texts:?}");
         }
-        assert!(svg.contains(r#"height="930""#), "two panels and a footer: {}", &svg[..200]);
+        assert!(svg.contains(r#"height="948""#), "two panels and a footer: {}", &svg[..200]);
         let table = table(&report, "cargo xtask bench caches");
         assert!(table.starts_with("| map | 1 thread | 2 threads |"), "{table}");
         assert!(table.contains("| Mutex&lt;HashMap&gt;, 50% reads | 8.0 M/s | 4.0 M/s (25 %) |"), "{table}");
