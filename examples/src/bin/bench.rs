@@ -35,6 +35,7 @@ const USAGE: &str =
              [--load-before L1,L5,L15] [--quiet-limit X] [--allow-busy]
 groups: counters, caches";
 
+#[derive(Debug)]
 struct Options {
     group: String,
     ops: u64,
