@@ -266,6 +266,7 @@ fn number(value: f64) -> String {
 /// evaluated, each naming the page, the claim and the values.
 pub fn verdicts(claims: &Claims, report: &Report, claims_file: &Path) -> Vec<Problem> {
     let data = ReportData(report);
+    let claims_file = relative(claims_file);
     let mut problems = Vec::new();
     for claim in &claims.claims {
         let header = format!(
@@ -290,13 +291,15 @@ pub fn verdicts(claims: &Claims, report: &Report, claims_file: &Path) -> Vec<Pro
                 match result {
                     Ok((outcome, _)) if outcome.holds => {}
                     Ok((outcome, text)) => {
-                        let values: Vec<String> =
-                            outcome.refs.iter().map(|(name, v)| format!("{name} = {}", number(*v))).collect();
+                        let values: String = outcome
+                            .refs
+                            .iter()
+                            .map(|(name, v)| format!("; {name} = {}", number(*v)))
+                            .collect();
                         problems.push(Problem(format!(
-                            "{header}: the data contradict it: `{text}` is false ({} vs {}; {})",
+                            "{header}: the data contradict it: `{text}` is false ({} vs {}{values})",
                             number(outcome.left),
                             number(outcome.right),
-                            values.join(", ")
                         )));
                     }
                     Err(err) => problems.push(Problem(format!("{header}: `{check}`: {err:#}"))),
@@ -343,6 +346,11 @@ pub fn figures_md(claims: &Claims, report: &Report, json_name: &str) -> Result<S
     Ok(out)
 }
 
+/// `path` relative to the workspace root, for messages.
+fn relative(path: &Path) -> &Path {
+    path.strip_prefix(crate::paths::root()).unwrap_or(path)
+}
+
 /// Whitespace runs → one space, so a sentence matches however the page wraps it.
 fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -351,6 +359,7 @@ fn squash(text: &str) -> String {
 /// Claims whose sentence is missing from its page.
 pub fn sentences_in_pages(claims: &Claims, src: &Path, claims_file: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let claims_file = relative(claims_file);
     for claim in &claims.claims {
         let page = src.join(&claim.page);
         match std::fs::read_to_string(&page) {
