@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
-use super::Group;
 use super::report::Report;
+use super::{Generated, Group};
 
 /// Four maps × three read/write mixes; the table and plot sit beside the
 /// JSON, nothing else.
@@ -16,6 +16,6 @@ pub const GROUP: Group = Group {
     extras,
 };
 
-fn extras(_: &Report, _: &str) -> Result<Vec<(&'static str, String)>> {
+fn extras(_: &Report, _: &str) -> Result<Vec<Generated>> {
     Ok(Vec::new())
 }

@@ -3,8 +3,8 @@
 
 use anyhow::Result;
 
-use super::Group;
 use super::report::{self, Report};
+use super::{Generated, Group};
 
 /// The counters: the full table beside the throughput page, plus the std vs
 /// parking_lot rows for the parking_lot page and the run-to-run spread for
@@ -19,7 +19,7 @@ pub const GROUP: Group = Group {
     extras,
 };
 
-fn extras(report: &Report, command: &str) -> Result<Vec<(&'static str, String)>> {
+fn extras(report: &Report, command: &str) -> Result<Vec<Generated>> {
     Ok(vec![
         (
             "src/beyond/parking-lot-counters.md",

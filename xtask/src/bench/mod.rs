@@ -111,9 +111,12 @@ pub struct Group {
     /// Default operations per data point and timed runs.
     pub ops: u64,
     pub repeats: u32,
-    /// Tables for other pages: (path relative to the root, contents).
-    pub extras: fn(&report::Report, &str) -> Result<Vec<(&'static str, String)>>,
+    /// Tables for other pages, from the report and the command that made it.
+    pub extras: fn(&report::Report, &str) -> Result<Vec<Generated>>,
 }
+
+/// A generated file: its path relative to the root, and its contents.
+pub type Generated = (&'static str, String);
 
 /// Every group the book includes, in the order `all` runs them.
 const GROUPS: [&Group; 2] = [&locks::GROUP, &caches::GROUP];
