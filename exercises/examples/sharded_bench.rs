@@ -6,8 +6,9 @@
 //!
 //! Threads increment keys in a tight loop, first in one
 //! `Mutex<HashMap<String, u64>>`, then in your `ShardedCounter`, and the bench
-//! prints nanoseconds per increment for each. Only increments are timed;
-//! each thread reuses its own key strings.
+//! prints nanoseconds per increment for each: the median of five runs, the
+//! two variants taking turns. Only increments are timed; each thread reuses
+//! its own key strings.
 
 use std::collections::HashMap;
 use std::sync::{Barrier, Mutex};
@@ -19,10 +20,27 @@ use exercises::sharded::ShardedCounter;
 const PER_THREAD: usize = 200_000;
 const KEYS: usize = 64;
 
-/// The best of five runs of [`time_once`]: the least disturbed by whatever
-/// else the machine is doing.
-fn time(threads: usize, increment: &(dyn Fn(&str) + Sync)) -> Duration {
-    (0..5).map(|_| time_once(threads, increment)).min().expect("five runs")
+/// Timed runs per variant; the median is reported.
+const RUNS: usize = 5;
+
+/// The median of `RUNS` runs of each of `variants` (nanoseconds per
+/// increment), with the variants interleaved: run 1 of every variant, then
+/// run 2 of every variant, … so a slow moment on the machine hits all of
+/// them alike. The median ignores an unlucky run without picking a lucky one
+/// (the fastest run says how lucky the machine was, not how fast the code is).
+fn medians(threads: usize, variants: &[&(dyn Fn(&str) + Sync)]) -> Vec<f64> {
+    let mut runs = vec![Vec::with_capacity(RUNS); variants.len()];
+    for _ in 0..RUNS {
+        for (variant, increment) in variants.iter().enumerate() {
+            runs[variant].push(ns_per_op(time_once(threads, *increment), threads));
+        }
+    }
+    runs.into_iter()
+        .map(|mut r| {
+            r.sort_by(f64::total_cmp);
+            r[r.len() / 2]
+        })
+        .collect()
 }
 
 /// Runs `increment` on `threads` threads, `PER_THREAD` times each, and
@@ -53,12 +71,12 @@ fn ns_per_op(elapsed: Duration, threads: usize) -> f64 {
 fn main() {
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "{cores} cores; {PER_THREAD} increments per thread over {KEYS} keys (wall-clock ns per increment, best of 5)"
+        "{cores} cores; {PER_THREAD} increments per thread over {KEYS} keys (wall-clock ns per increment, median of {RUNS}, interleaved)"
     );
     println!("{:>7}  {:>12}  {:>12}  {:>8}", "threads", "one lock", "16 shards", "speed-up");
     for threads in [1, 2, 4, 8] {
         let single = Mutex::new(HashMap::<String, u64>::new());
-        let one_lock = time(threads, &|key| {
+        let one_lock = |key: &str| {
             // The same work as the sharded counter: no allocation for known keys.
             let mut map = single.lock().unwrap();
             match map.get_mut(key) {
@@ -67,12 +85,12 @@ fn main() {
                     map.insert(key.to_string(), 1);
                 }
             }
-        });
+        };
         let sharded = ShardedCounter::new(16);
-        let shards = time(threads, &|key| sharded.increment(key));
-        let expected = (5 * threads * PER_THREAD) as u64;
+        let shards = |key: &str| sharded.increment(key);
+        let [a, b] = medians(threads, &[&one_lock, &shards])[..] else { unreachable!("two variants") };
+        let expected = (RUNS * threads * PER_THREAD) as u64;
         assert_eq!(sharded.total(), expected, "the sharded counter lost updates");
-        let (a, b) = (ns_per_op(one_lock, threads), ns_per_op(shards, threads));
         println!("{threads:>7}  {a:>12.1}  {b:>12.1}  {:>7.2}x", a / b);
     }
 }

@@ -72,11 +72,9 @@ enum Command {
     Browser,
     /// Run benchmarks in release mode and regenerate their JSON, plots and
     /// tables: `cargo xtask bench` runs every one the book includes,
-    /// `cargo xtask bench locks` just one. A report, not a test.
-    Bench {
-        #[command(subcommand)]
-        target: Option<bench::Target>,
-    },
+    /// `cargo xtask bench locks` just one. Refuses a busy machine unless
+    /// `--allow-busy`; checks the pages' claims against the new data.
+    Bench(bench::Args),
 }
 
 fn main() {
@@ -92,7 +90,7 @@ fn main() {
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
         Command::ProgressData { args } => reader::preprocessor(&args),
         Command::Browser => browser::build_and_check(),
-        Command::Bench { target } => bench::run(target),
+        Command::Bench(args) => bench::run(args),
     };
     if let Err(err) = result {
         eprintln!("\nerror: {err:#}");

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{book, browser, cmd, exercises, links, quizzes, reader, snippets, takeaway, tools};
+use crate::{bench, book, browser, cmd, exercises, links, quizzes, reader, snippets, takeaway, tools};
 
 /// One check.
 struct Check {
@@ -22,6 +22,7 @@ const CHECKS: &[Check] = &[
     Check { name: "loom model checks", slow: true, run: loom },
     Check { name: "exercises", slow: false, run: exercises::check },
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
+    Check { name: "benchmark claims", slow: false, run: bench::check },
     Check { name: "reader scripts", slow: false, run: reader::check_scripts },
     Check { name: "book build", slow: false, run: book::mdbook_build },
     Check { name: "exercises zip", slow: false, run: takeaway::check },

@@ -1,17 +1,26 @@
 //! The course's benchmark runner. Build it in release mode; `cargo xtask bench`
-//! runs it and turns its JSON into the book's plots and tables:
+//! runs it (after checking that the machine is quiet) and turns its JSON into
+//! the book's plots, tables and figures:
 //!
 //! ```text
 //! cargo run --release -p examples --bin bench -- counters --out results.json
 //! cargo run --release -p examples --bin bench -- caches --out results.json
 //! ```
 //!
-//! Methodology: for each workload and each thread count (1 ..= 2 × cores by
-//! default), one warm-up run, then `--repeats` timed runs of the same fixed
-//! total number of operations; the median is reported, every run is kept.
-//! Every run checks its own result (a lost update panics). The load average
-//! (`/proc/loadavg`, what `uptime` prints) is recorded before and after, so a
-//! reader can tell a quiet machine from a busy one.
+//! Methodology: every workload at every thread count (1 ..= 2 × cores by
+//! default) is one *variant*. One untimed warm-up pass runs every variant
+//! once; then `--repeats` timed passes each run every variant once, starting
+//! the pass at a different variant each time, so slow drift on the machine
+//! (another job starting, the CPU clock changing) lands on all variants
+//! alike instead of on whichever ran last. Every variant does the same fixed
+//! total number of operations; the median of its timed runs is reported and
+//! every run is kept. Every run checks its own result (a lost update panics).
+//!
+//! The 1-minute load average (`/proc/loadavg`, what `uptime` prints) is
+//! recorded before and after. `cargo xtask bench` reads it before any
+//! benchmark starts and refuses to run on a busy machine unless told
+//! `--allow-busy`; it passes its reading, its limit and that choice here
+//! (`--load-before`, `--quiet-limit`, `--allow-busy`) so the JSON says them.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,8 +32,10 @@ use serde_json::json;
 
 const USAGE: &str =
     "usage: bench <group> [--ops N] [--repeats N] [--max-threads N] [--toolchain TEXT] [--out FILE]
+             [--load-before L1,L5,L15] [--quiet-limit X] [--allow-busy]
 groups: counters, caches";
 
+#[derive(Debug)]
 struct Options {
     group: String,
     ops: u64,
@@ -32,6 +43,12 @@ struct Options {
     max_threads: usize,
     toolchain: String,
     out: Option<PathBuf>,
+    /// The load average `cargo xtask bench` read before any benchmark ran.
+    load_before: Option<[f64; 3]>,
+    /// The 1-minute load average above which xtask calls the machine busy.
+    quiet_limit: Option<f64>,
+    /// Whether the run was allowed on a busy machine.
+    allow_busy: bool,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -43,16 +60,31 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         max_threads: 2 * cores,
         toolchain: "unknown".into(),
         out: None,
+        load_before: None,
+        quiet_limit: None,
+        allow_busy: false,
     };
     while let Some(flag) = args.next() {
+        if flag == "--allow-busy" {
+            options.allow_busy = true;
+            continue;
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let number = || value.parse::<usize>().map_err(|e| format!("{flag} {value}: {e}"));
+        let decimal = |text: &str| text.trim().parse::<f64>().map_err(|e| format!("{flag} {value}: {e}"));
         match flag.as_str() {
             "--ops" => options.ops = number()? as u64,
             "--repeats" => options.repeats = number()?.max(1),
             "--max-threads" => options.max_threads = number()?.max(1),
-            "--toolchain" => options.toolchain = value,
-            "--out" => options.out = Some(PathBuf::from(value)),
+            "--toolchain" => options.toolchain = value.clone(),
+            "--out" => options.out = Some(PathBuf::from(&value)),
+            "--quiet-limit" => options.quiet_limit = Some(decimal(&value)?),
+            "--load-before" => {
+                let loads = value.split(',').map(decimal).collect::<Result<Vec<f64>, String>>()?;
+                let loads: [f64; 3] =
+                    loads.try_into().map_err(|_| format!("{flag} {value}: expected three numbers"))?;
+                options.load_before = Some(loads);
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -99,6 +131,14 @@ fn median(runs: &[Duration]) -> Duration {
     sorted[sorted.len() / 2]
 }
 
+/// The order of one pass over `variants` variants: pass `pass` starts at a
+/// different variant each time (a rotation), so no variant always runs first
+/// or last.
+fn pass_order(variants: usize, pass: usize) -> impl Iterator<Item = usize> {
+    let start = if variants == 0 { 0 } else { pass % variants };
+    (0..variants).map(move |i| (start + i) % variants.max(1))
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -127,19 +167,36 @@ fn main() -> ExitCode {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads: Vec<usize> = (1..=options.max_threads).collect();
+    // Every (workload, thread count) pair, in plot order.
+    let variants: Vec<(usize, usize)> =
+        (0..workloads.len()).flat_map(|w| threads.iter().map(move |&n| (w, n))).collect();
     eprintln!(
-        "{title}: {} ops per point, 1 warm-up + {} runs, median; threads {threads:?}",
-        options.ops, options.repeats
+        "{title}: {} ops per point, 1 warm-up pass + {} timed passes over {} variants (interleaved), median; threads {threads:?}",
+        options.ops,
+        options.repeats,
+        variants.len()
     );
 
-    let load_before = load_average();
+    let group_start = load_average();
+    let load_before = options.load_before.or(group_start);
+    let run = |(w, n): (usize, usize)| (workloads[w].run)(n, options.ops);
+    for &variant in &variants {
+        run(variant); // warm-up
+    }
+    let mut runs: Vec<Vec<Duration>> = vec![Vec::with_capacity(options.repeats); variants.len()];
+    for pass in 0..options.repeats {
+        for v in pass_order(variants.len(), pass) {
+            runs[v].push(run(variants[v]));
+        }
+        eprintln!("  pass {}/{} done", pass + 1, options.repeats);
+    }
+    let load_after = load_average();
+
     let mut series = Vec::new();
-    for workload in workloads {
+    for (w, workload) in workloads.iter().enumerate() {
         let mut points = Vec::new();
-        for &n in &threads {
-            (workload.run)(n, options.ops); // warm-up
-            let runs: Vec<Duration> = (0..options.repeats).map(|_| (workload.run)(n, options.ops)).collect();
-            let median = median(&runs);
+        for (v, &(_, n)) in variants.iter().enumerate().filter(|(_, (vw, _))| *vw == w) {
+            let median = median(&runs[v]);
             let ops_per_sec = options.ops as f64 / median.as_secs_f64();
             eprintln!(
                 "  {:<24} {:<22} {n} threads: {:>8.1} M ops/s",
@@ -151,7 +208,7 @@ fn main() -> ExitCode {
                 "threads": n,
                 "median_ns": median.as_nanos() as u64,
                 "ops_per_sec": ops_per_sec,
-                "runs_ns": runs.iter().map(|d| d.as_nanos() as u64).collect::<Vec<_>>(),
+                "runs_ns": runs[v].iter().map(|d| d.as_nanos() as u64).collect::<Vec<_>>(),
             }));
         }
         series.push(json!({
@@ -161,7 +218,6 @@ fn main() -> ExitCode {
             "points": points,
         }));
     }
-    let load_after = load_average();
 
     let report = json!({
         "group": options.group,
@@ -175,10 +231,13 @@ fn main() -> ExitCode {
             "arch": std::env::consts::ARCH,
         },
         "toolchain": options.toolchain,
-        "load_average": { "before": load_before, "after": load_after },
+        "load_average": { "before": load_before, "group_start": group_start, "after": load_after },
+        "quiet_limit": options.quiet_limit,
+        "allow_busy": options.allow_busy,
         "total_ops": options.ops,
         "warmup_runs": 1,
         "repeats": options.repeats,
+        "schedule": "interleaved",
         "statistic": "median",
         "series": series,
     });
@@ -194,4 +253,27 @@ fn main() -> ExitCode {
         None => print!("{text}"),
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pass_runs_every_variant_once_from_a_different_start() {
+        let passes: Vec<Vec<usize>> = (0..4).map(|p| pass_order(3, p).collect()).collect();
+        assert_eq!(passes, [vec![0, 1, 2], vec![1, 2, 0], vec![2, 0, 1], vec![0, 1, 2]]);
+        assert_eq!(pass_order(0, 5).count(), 0);
+    }
+
+    #[test]
+    fn options_record_the_gate() {
+        let args = ["counters", "--load-before", "0.2,0.3,0.4", "--quiet-limit", "0.5", "--allow-busy"];
+        let options = parse(args.into_iter().map(String::from)).unwrap();
+        assert_eq!(options.load_before, Some([0.2, 0.3, 0.4]));
+        assert_eq!(options.quiet_limit, Some(0.5));
+        assert!(options.allow_busy);
+        let bad = parse(["counters", "--load-before", "1,2"].into_iter().map(String::from));
+        assert!(bad.unwrap_err().contains("three numbers"));
+    }
 }

@@ -22,6 +22,18 @@ pub struct Report {
     /// `uptime`'s load averages when the run started and ended.
     #[serde(default)]
     pub load_average: LoadAverage,
+    /// The highest 1-minute load average before the run at which the
+    /// machine counted as quiet (absent in reports older than the rule:
+    /// then today's rule, [`super::gate::quiet_limit`], applies).
+    #[serde(default)]
+    pub quiet_limit: Option<f64>,
+    /// Whether the run was made on purpose on a busy machine (`--allow-busy`).
+    #[serde(default)]
+    pub allow_busy: Option<bool>,
+    /// `interleaved` when every pass ran every variant once; absent in
+    /// older reports, whose runs of one variant followed each other.
+    #[serde(default)]
+    pub schedule: Option<String>,
     pub total_ops: u64,
     pub warmup_runs: u32,
     pub repeats: u32,
@@ -48,6 +60,8 @@ fn default_row_header() -> String {
 /// 1, 5 and 15 minute load averages (absent where the OS does not report them).
 #[derive(Debug, Default, Deserialize)]
 pub struct LoadAverage {
+    /// Before any benchmark of the `cargo xtask bench` run started: the
+    /// reading the quiet-machine rule applies to.
     pub before: Option<[f64; 3]>,
     pub after: Option<[f64; 3]>,
 }
@@ -65,7 +79,7 @@ pub struct Series {
 }
 
 /// One thread count of one workload.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Point {
     pub threads: u32,
     pub ops_per_sec: f64,
@@ -77,21 +91,62 @@ pub struct Point {
 impl Report {
     /// "Measured on …" — the caption under the plot and the table.
     pub fn caption(&self) -> String {
-        let mut caption = format!(
-            "{} ops per point, median of {} runs after {} warm-up · {} ({} cores, {} {}) · {}",
+        format!("{} · {}", self.setup_note(), self.load_note())
+    }
+
+    /// What was run, where and with what: the first half of the caption.
+    pub fn setup_note(&self) -> String {
+        let runs = if self.schedule.as_deref() == Some("interleaved") {
+            format!("median of {} interleaved runs after {} warm-up", self.repeats, self.warmup_runs)
+        } else {
+            format!("median of {} runs after {} warm-up", self.repeats, self.warmup_runs)
+        };
+        format!(
+            "{} ops per point, {runs} · {} ({} cores, {} {}) · {}",
             group_digits(self.total_ops),
-            self.repeats,
-            self.warmup_runs,
             self.machine.cpu,
             self.machine.cores,
             self.machine.os,
             self.machine.arch,
-            self.toolchain
-        );
-        if let (Some(before), Some(after)) = (self.load_average.before, self.load_average.after) {
-            caption.push_str(&format!(" · load average {:.1} → {:.1}", before[0], after[0]));
-        }
-        caption
+            self.toolchain,
+        )
+    }
+
+    /// The load average before and after, and whether the machine was
+    /// quiet by the gate's rule: "load average 2.0 before (busy: quiet is
+    /// ≤ 0.5 on 2 cores) → 2.5 after".
+    pub fn load_note(&self) -> String {
+        let Some(before) = self.load_average.before else {
+            return "load average unknown: cannot tell a quiet machine from a busy one".into();
+        };
+        let verdict = if self.busy() == Some(true) {
+            let how = if self.allow_busy == Some(true) { ", run with --allow-busy" } else { "" };
+            format!("BUSY{how}: quiet is ≤ {:.2} on {} cores", self.quiet_limit(), self.machine.cores)
+        } else {
+            format!("quiet: ≤ {:.2} on {} cores", self.quiet_limit(), self.machine.cores)
+        };
+        let after = self.load_average.after.map(|a| format!(" → {:.1} after", a[0])).unwrap_or_default();
+        format!("load average {:.1} before ({verdict}){after}", before[0])
+    }
+
+    /// The quiet-machine limit this report is judged by.
+    pub fn quiet_limit(&self) -> f64 {
+        self.quiet_limit.unwrap_or_else(|| super::gate::quiet_limit(self.machine.cores))
+    }
+
+    /// Whether the machine was busy before the run (None: no load average).
+    pub fn busy(&self) -> Option<bool> {
+        self.load_average.before.map(|before| before[0] > self.quiet_limit())
+    }
+
+    /// The series with this key.
+    pub fn series(&self, key: &str) -> Option<&Series> {
+        self.series.iter().find(|s| s.key == key)
+    }
+
+    /// The most threads measured.
+    pub fn max_threads(&self) -> u32 {
+        self.thread_counts().last().copied().unwrap_or(1)
     }
 
     /// The facets in order of first appearance (one empty facet if none are named).
@@ -121,7 +176,8 @@ impl Series {
         if self.facet.is_empty() { self.label.clone() } else { format!("{}, {}", self.label, self.facet) }
     }
 
-    fn at(&self, threads: u32) -> Option<f64> {
+    /// Median throughput at `threads` threads, if measured.
+    pub fn at(&self, threads: u32) -> Option<f64> {
         self.points.iter().find(|p| p.threads == threads).map(|p| p.ops_per_sec)
     }
 
@@ -161,9 +217,12 @@ const PALETTE: [RGBColor; 7] = [
 const PANEL: RGBColor = RGBColor(0xfb, 0xfb, 0xf8);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
-/// Height of one plot panel, and of the caption strip under the panels.
+/// Height of one plot panel, and of the caption strip (two lines) under the panels.
 const PANEL_HEIGHT: u32 = 450;
-const FOOTER_HEIGHT: u32 = 30;
+const FOOTER_HEIGHT: u32 = 48;
+/// The load note's colour when the machine was busy: the warning must not
+/// be missed.
+const WARN: RGBColor = RGBColor(0xb0, 0x20, 0x20);
 
 /// Throughput (millions of operations per second) against threads, one line
 /// per series and one panel per facet, with the machine, toolchain and load
@@ -238,7 +297,11 @@ pub fn svg(report: &Report) -> Result<String> {
                 .map_err(err)?;
         }
         footer
-            .draw(&Text::new(report.caption(), (16, 8), ("sans-serif", 12).into_font().color(&INK)))
+            .draw(&Text::new(report.setup_note(), (16, 6), ("sans-serif", 12).into_font().color(&INK)))
+            .map_err(err)?;
+        let load_color = if report.busy() == Some(false) { INK } else { WARN };
+        footer
+            .draw(&Text::new(report.load_note(), (16, 24), ("sans-serif", 12).into_font().color(&load_color)))
             .map_err(err)?;
         root.present().map_err(err)?;
     }
@@ -362,6 +425,18 @@ mod tests {
     }
 
     #[test]
+    fn interleaved_runs_are_named_in_the_caption() {
+        let mut report = sample();
+        assert!(report.caption().contains("median of 3 runs after 1 warm-up"), "{}", report.caption());
+        report.schedule = Some("interleaved".into());
+        assert!(
+            report.caption().contains("median of 3 interleaved runs after 1 warm-up"),
+            "{}",
+            report.caption()
+        );
+    }
+
+    #[test]
     fn efficiency_is_throughput_over_n_times_one_thread() {
         let report = sample();
         assert_eq!(report.series[0].efficiency(2), Some(0.25));
@@ -396,6 +471,7 @@ mod tests {
             assert!(texts.iter().any(|t| t == label), "no <text> {label:?} in {texts:?}");
         }
         assert!(texts.iter().any(|t| t.contains("Test CPU") && t.contains("rustc 1.95.0")), "{texts:?}");
+        assert!(texts.iter().any(|t| t.starts_with("load average unknown")), "{texts:?}");
         assert!(svg.contains(r##"fill="#FBFBF8""##), "the light panel is missing");
     }
 
@@ -427,7 +503,7 @@ mod tests {
         for title in ["Maps: 100% reads", "Maps: 50% reads", "million operations per second"] {
             assert!(texts.iter().any(|t| t == title), "no <text> {title:?} in {texts:?}");
         }
-        assert!(svg.contains(r#"height="930""#), "two panels and a footer: {}", &svg[..200]);
+        assert!(svg.contains(r#"height="948""#), "two panels and a footer: {}", &svg[..200]);
         let table = table(&report, "cargo xtask bench caches");
         assert!(table.starts_with("| map | 1 thread | 2 threads |"), "{table}");
         assert!(table.contains("| Mutex&lt;HashMap&gt;, 50% reads | 8.0 M/s | 4.0 M/s (25 %) |"), "{table}");
@@ -436,9 +512,30 @@ mod tests {
 
     #[test]
     fn the_caption_reports_the_load_average() {
-        assert!(faceted().caption().ends_with("load average 5.5 → 7.3"), "{}", faceted().caption());
-        // Older reports without it still render.
-        assert!(!sample().caption().contains("load average"));
+        let caption = faceted().caption();
+        assert!(
+            caption.ends_with("load average 5.5 before (BUSY: quiet is ≤ 0.50 on 2 cores) → 7.3 after"),
+            "{caption}"
+        );
+        let mut quiet = faceted();
+        quiet.load_average.before = Some([0.3, 0.4, 0.5]);
+        quiet.allow_busy = Some(false);
+        assert!(
+            quiet.caption().contains("load average 0.3 before (quiet: ≤ 0.50 on 2 cores)"),
+            "{}",
+            quiet.caption()
+        );
+        let mut allowed = faceted();
+        allowed.allow_busy = Some(true);
+        assert!(
+            allowed.caption().contains("(BUSY, run with --allow-busy: quiet is"),
+            "{}",
+            allowed.caption()
+        );
+        // Reports without a load average still render, and say so.
+        assert!(
+            sample().caption().ends_with("load average unknown: cannot tell a quiet machine from a busy one")
+        );
     }
 
     #[test]

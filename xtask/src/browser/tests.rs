@@ -139,8 +139,12 @@ async fn settled_requests(b: &Browser) -> Result<Vec<String>> {
 }
 
 fn is_loopback(url: &str) -> bool {
+    // Checked first: a data: URL can contain "://" (an SVG's xmlns).
+    if url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("about:") {
+        return true;
+    }
     let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
-        return url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("about:");
+        return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let name = host.rsplit_once(':').map_or(host, |(n, _)| n);
@@ -789,4 +793,16 @@ async fn malformed_edit_ignored(b: &Browser) -> Result<Outcome> {
         ensure!(errors.is_empty(), "with {stored:?} stored, console errors:\n{}", errors.join("\n"));
     }
     ok(format!("{} bad values ignored, no console errors", bad.len()))
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback;
+
+    #[test]
+    fn inline_urls_are_local_even_when_they_contain_a_scheme() {
+        assert!(is_loopback(r#"data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>"#));
+        assert!(is_loopback("http://127.0.0.1:3000/index.html"));
+        assert!(!is_loopback("https://play.rust-lang.org/meta/crates"));
+    }
 }

@@ -20,6 +20,17 @@ pub fn take_ticket(sold: &AtomicU32, limit: u32) -> Option<u32> {
 }
 // ANCHOR_END: take
 
+// ANCHOR: try_update
+/// The same rule with `try_update` (stable since Rust 1.95), which runs the
+/// `compare_exchange` loop for you: the closure returns the new value, or
+/// `None` to give up, and may run more than once if other threads win.
+pub fn take_ticket_with_try_update(sold: &AtomicU32, limit: u32) -> Option<u32> {
+    sold.try_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < limit).then_some(n + 1))
+        .ok()
+        .map(|previous| previous + 1)
+}
+// ANCHOR_END: try_update
+
 // ANCHOR: main
 pub fn main() {
     let sold = AtomicU32::new(0);
@@ -37,16 +48,26 @@ pub fn main() {
 mod tests {
     use super::*;
 
-    #[test]
-    fn never_oversells_and_numbers_are_unique() {
+    fn sell_concurrently(take: fn(&AtomicU32, u32) -> Option<u32>) -> Vec<u32> {
         let sold = AtomicU32::new(0);
         let mut tickets: Vec<u32> = thread::scope(|s| {
             let hs: Vec<_> = (0..4)
-                .map(|_| s.spawn(|| (0..100).filter_map(|_| take_ticket(&sold, 150)).collect::<Vec<_>>()))
+                .map(|_| s.spawn(|| (0..100).filter_map(|_| take(&sold, 150)).collect::<Vec<_>>()))
                 .collect();
             hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
         });
         tickets.sort_unstable();
-        assert_eq!(tickets, (1..=150).collect::<Vec<_>>());
+        assert_eq!(sold.load(Ordering::Relaxed), 150);
+        tickets
+    }
+
+    #[test]
+    fn never_oversells_and_numbers_are_unique() {
+        assert_eq!(sell_concurrently(take_ticket), (1..=150).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn try_update_sells_the_same_tickets() {
+        assert_eq!(sell_concurrently(take_ticket_with_try_update), (1..=150).collect::<Vec<_>>());
     }
 }

@@ -30,6 +30,52 @@ impl AtomicStats {
 }
 // ANCHOR_END: stats
 
+// ANCHOR: ordered
+/// The same pair, with the writer's second update a `Release` and the
+/// reader's first load an `Acquire`: every error the reader sees brings its
+/// request with it, so `errors <= requests` always holds.
+#[derive(Default)]
+pub struct OrderedStats {
+    requests: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl OrderedStats {
+    pub fn record_error(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.errors.fetch_add(1, Ordering::Release);
+    }
+
+    /// (requests, errors): errors first, with `Acquire`.
+    pub fn snapshot(&self) -> (u64, u64) {
+        let errors = self.errors.load(Ordering::Acquire);
+        let requests = self.requests.load(Ordering::Relaxed);
+        (requests, errors)
+    }
+}
+// ANCHOR_END: ordered
+
+/// Errors read first, but everything `Relaxed`: the order of the loads
+/// alone promises nothing (the loom model below finds the bad pair).
+#[derive(Default)]
+pub struct ErrorsFirstRelaxed {
+    requests: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl ErrorsFirstRelaxed {
+    pub fn record_error(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> (u64, u64) {
+        let errors = self.errors.load(Ordering::Relaxed);
+        let requests = self.requests.load(Ordering::Relaxed);
+        (requests, errors)
+    }
+}
+
 pub fn main() {
     let stats = AtomicStats::default();
     stats.record_error();
@@ -47,6 +93,12 @@ mod tests {
         stats.record_error();
         stats.record_error();
         assert_eq!(stats.snapshot(), (2, 2));
+        let ordered = OrderedStats::default();
+        ordered.record_error();
+        assert_eq!(ordered.snapshot(), (1, 1));
+        let relaxed = ErrorsFirstRelaxed::default();
+        relaxed.record_error();
+        assert_eq!(relaxed.snapshot(), (1, 1));
     }
 }
 
@@ -54,7 +106,7 @@ mod tests {
 /// the update and errors from after it: 1 error out of 0 requests.
 #[cfg(all(test, loom))]
 mod loom {
-    use super::AtomicStats;
+    use super::{AtomicStats, ErrorsFirstRelaxed, OrderedStats};
     use ::loom::sync::Arc;
     use ::loom::thread;
 
@@ -70,6 +122,44 @@ mod loom {
             let (requests, errors) = stats.snapshot();
             assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
             writer.join().unwrap();
+        });
+    }
+
+    /// Reading `errors` first is not enough on its own: with `Relaxed`,
+    /// the reader may see the new error and still the old request count.
+    #[test]
+    #[should_panic(expected = "more errors than requests")]
+    fn errors_first_with_relaxed_can_still_see_an_impossible_pair() {
+        ::loom::model(|| {
+            let stats = Arc::new(ErrorsFirstRelaxed::default());
+            let writer = {
+                let stats = Arc::clone(&stats);
+                thread::spawn(move || stats.record_error())
+            };
+            let (requests, errors) = stats.snapshot();
+            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
+            writer.join().unwrap();
+        });
+    }
+
+    /// Release on the error, Acquire on reading it, errors first: in every
+    /// interleaving, with two writers, `errors <= requests`.
+    #[test]
+    fn errors_first_with_acquire_release_never_sees_more_errors() {
+        ::loom::model(|| {
+            let stats = Arc::new(OrderedStats::default());
+            let writers: Vec<_> = (0..2)
+                .map(|_| {
+                    let stats = Arc::clone(&stats);
+                    thread::spawn(move || stats.record_error())
+                })
+                .collect();
+            let (requests, errors) = stats.snapshot();
+            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
+            for writer in writers {
+                writer.join().unwrap();
+            }
+            assert_eq!(stats.snapshot(), (2, 2));
         });
     }
 }

@@ -61,8 +61,12 @@ mod tests {
     #[test]
     fn never_counts_more_than_it_was_asked_to() {
         let total = count(4, 10_000);
-        assert!(total <= 40_000, "counted {total}");
-        assert!(total >= 10_000, "counted {total}: less than one thread's work");
+        assert!(total <= 40_000, "counted {total}: more increments than were made");
+        // No useful lower bound exists: one stale `store` can erase any number
+        // of other threads' increments, so even "one thread's work" is not
+        // guaranteed; the total can end as low as 2 (a classic result for
+        // increments made of a separate load and store).
+        assert!(total >= 2, "counted {total}");
     }
 }
 
