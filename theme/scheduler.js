@@ -46,7 +46,7 @@
 
     // ------------------------------------------------------------ expressions
 
-    const TOKEN = /\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|<=|>=|&&|\|\||[-+*<>!?:(),]))/y;
+    const TOKEN = /\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|(==|!=|<=|>=|&&|\|\||[-+*<>!?:(),]))/y;
 
     function tokenize(text, where) {
         const tokens = [];
@@ -238,25 +238,28 @@
 
     // -------------------------------------------------------------------- ops
 
+    // Locals are plain names; shared values, locks and condvars may be paths
+    // (`stats.requests`, `jobs.items`), so the page can show the code's names.
     const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+    const PATH = NAME + '(?:\\.' + NAME + ')*';
     const OP_FORMS = [
-        ['lock', new RegExp('^lock (' + NAME + ')$'), (m) => ({ lock: m[1] })],
-        ['unlock', new RegExp('^unlock (' + NAME + ')$'), (m) => ({ lock: m[1] })],
-        ['read', new RegExp('^read (' + NAME + ')$'), (m) => ({ lock: m[1] })],
-        ['write', new RegExp('^write (' + NAME + ')$'), (m) => ({ lock: m[1] })],
-        ['load', new RegExp('^load (' + NAME + ') = (' + NAME + ')$'), (m) => ({ local: m[1], shared: m[2] })],
-        ['store', new RegExp('^store (' + NAME + ') = (.+)$'), (m, w) => ({ shared: m[1], expr: parseExpr(m[2], w) })],
-        ['add', new RegExp('^add (' + NAME + ') (.+)$'), (m, w) => ({ shared: m[1], expr: parseExpr(m[2], w) })],
-        ['push', new RegExp('^push (' + NAME + ') (.+)$'), (m, w) => ({ shared: m[1], expr: parseExpr(m[2], w) })],
-        ['pop_front', new RegExp('^pop_front (' + NAME + ') = (' + NAME + ')$'), (m) => ({ local: m[1], shared: m[2] })],
-        ['pop_back', new RegExp('^pop_back (' + NAME + ') = (' + NAME + ')$'), (m) => ({ local: m[1], shared: m[2] })],
+        ['lock', new RegExp('^lock (' + PATH + ')$'), (m) => ({ lock: m[1] })],
+        ['unlock', new RegExp('^unlock (' + PATH + ')$'), (m) => ({ lock: m[1] })],
+        ['read', new RegExp('^read (' + PATH + ')$'), (m) => ({ lock: m[1] })],
+        ['write', new RegExp('^write (' + PATH + ')$'), (m) => ({ lock: m[1] })],
+        ['load', new RegExp('^load (' + NAME + ') = (' + PATH + ')$'), (m) => ({ local: m[1], shared: m[2] })],
+        ['store', new RegExp('^store (' + PATH + ') = (.+)$'), (m, w) => ({ shared: m[1], expr: parseExpr(m[2], w) })],
+        ['add', new RegExp('^add (' + PATH + ') (.+)$'), (m, w) => ({ shared: m[1], expr: parseExpr(m[2], w) })],
+        ['push', new RegExp('^push (' + PATH + ') (.+)$'), (m, w) => ({ shared: m[1], expr: parseExpr(m[2], w) })],
+        ['pop_front', new RegExp('^pop_front (' + NAME + ') = (' + PATH + ')$'), (m) => ({ local: m[1], shared: m[2] })],
+        ['pop_back', new RegExp('^pop_back (' + NAME + ') = (' + PATH + ')$'), (m) => ({ local: m[1], shared: m[2] })],
         ['let', new RegExp('^let (' + NAME + ') = (.+)$'), (m, w) => ({ local: m[1], expr: parseExpr(m[2], w) })],
         ['assert', /^assert (.+) else "([^"]+)"$/, (m, w) => ({ expr: parseExpr(m[1], w), message: m[2] })],
         ['if', new RegExp('^if (.+) goto (' + NAME + ')$'), (m, w) => ({ expr: parseExpr(m[1], w), target: m[2] })],
         ['goto', new RegExp('^goto (' + NAME + ')$'), (m) => ({ target: m[1] })],
-        ['wait', new RegExp('^wait (' + NAME + ') (' + NAME + ')$'), (m) => ({ condvar: m[1], lock: m[2] })],
-        ['notify_one', new RegExp('^notify_one (' + NAME + ')$'), (m) => ({ condvar: m[1] })],
-        ['notify_all', new RegExp('^notify_all (' + NAME + ')$'), (m) => ({ condvar: m[1] })],
+        ['wait', new RegExp('^wait (' + PATH + ') (' + PATH + ')$'), (m) => ({ condvar: m[1], lock: m[2] })],
+        ['notify_one', new RegExp('^notify_one (' + PATH + ')$'), (m) => ({ condvar: m[1] })],
+        ['notify_all', new RegExp('^notify_all (' + PATH + ')$'), (m) => ({ condvar: m[1] })],
         ['return', /^return (.+)$/, (m, w) => ({ expr: parseExpr(m[1], w) })],
         ['end', /^end$/, () => ({})],
     ];

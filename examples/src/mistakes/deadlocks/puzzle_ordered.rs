@@ -26,7 +26,7 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) {
     let flow = if first.id == from.id { amount } else { -amount };
     *first_balance -= flow;
     *second_balance += flow;
-}
+} // the guards drop: second_balance, then first_balance
 
 /// The puzzle: `a` moves 10 from alice to bob while `b` moves 3 back.
 pub fn run() {

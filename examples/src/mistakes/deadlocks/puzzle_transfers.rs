@@ -19,7 +19,7 @@ pub fn transfer(from: &Mutex<i64>, to: &Mutex<i64>, amount: i64) {
     let mut to_balance = to.lock().unwrap();
     *from_balance -= amount;
     *to_balance += amount;
-}
+} // the guards drop: to_balance, then from_balance
 
 /// The puzzle: `a` moves 10 from alice to bob while `b` moves 3 back.
 pub fn run() {

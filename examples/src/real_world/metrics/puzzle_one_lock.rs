@@ -27,7 +27,7 @@ pub fn record_error(stats: &Mutex<Stats>) {
     let mut stats = stats.lock().unwrap();
     stats.requests += 1;
     stats.errors += 1;
-}
+} // the guard drops: unlocked
 
 /// Copies the pair under the lock, then checks that it makes sense.
 pub fn check_snapshot(stats: &Mutex<Stats>) {
