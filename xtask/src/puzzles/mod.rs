@@ -9,7 +9,7 @@ mod agree;
 mod embed;
 mod level;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::cmd;
 
@@ -76,6 +76,15 @@ fn check_levels(run_loom: bool) -> Result<()> {
         agree::run_models(&levels)?;
     }
     Ok(())
+}
+
+/// Interleavings per level, as the engine counts them under node (for the
+/// browser tests, which compare them with what the page shows).
+pub fn interleavings() -> Result<std::collections::BTreeMap<String, u64>> {
+    let root = crate::paths::root();
+    let levels = level::load_all(&root.join("src"))?;
+    let explored = agree::explore(root, &levels)?.context("node is needed to count the interleavings")?;
+    Ok(explored.into_iter().map(|e| (e.id, e.interleavings)).collect())
 }
 
 /// The book's pages in SUMMARY.md order, as the preprocessor sees them
