@@ -139,8 +139,12 @@ async fn settled_requests(b: &Browser) -> Result<Vec<String>> {
 }
 
 fn is_loopback(url: &str) -> bool {
+    // Checked first: a data: URL may contain "://" (an SVG's xmlns, like mdBook's copy icon).
+    if url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("about:") {
+        return true;
+    }
     let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
-        return url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("about:");
+        return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let name = host.rsplit_once(':').map_or(host, |(n, _)| n);
