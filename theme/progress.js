@@ -125,3 +125,126 @@
         if (event.key === null || event.key.startsWith(core.QUIZ_PREFIX)) render();
     });
 })();
+
+// The scheduler puzzles' part of the progress page: the levels that
+// `cargo xtask puzzles-data` listed (#fl-puzzle-data), each with what this
+// browser saved for it (theme/puzzles.js saves `fearless-puzzle:<id>`).
+(function puzzleProgress() {
+    'use strict';
+    const core = window.FearlessReader;
+    const host = document.getElementById('fl-puzzle-progress');
+    const dataElement = document.getElementById('fl-puzzle-data');
+    if (!core || !host || !dataElement) return;
+
+    let data;
+    try {
+        data = JSON.parse(dataElement.textContent);
+    } catch (_) {
+        host.textContent = 'The list of puzzles in this page is damaged; rebuild the book.';
+        return;
+    }
+    const storage = core.browserStorage(window);
+    const root = typeof path_to_root === 'string' ? path_to_root : '';
+    const ids = data.levels.map((level) => level.id);
+
+    function el(tag, attrs, children) {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attrs || {})) {
+            if (name === 'text') node.textContent = value;
+            else if (name === 'rich') {
+                // `code` spans, as in the level files.
+                String(value).split('`').forEach(function (part, i) {
+                    if (part) node.append(i % 2 ? el('code', { text: part }) : document.createTextNode(part));
+                });
+            } else node.setAttribute(name, value);
+        }
+        for (const child of children || []) node.append(child);
+        return node;
+    }
+
+    function statusText(status) {
+        switch (status.state) {
+            case 'solved':
+                return status.how === 'proved'
+                    ? '✓ solved — proved it cannot fail' + (status.interleavings ? ' (' + status.interleavings.toLocaleString('en') + ' interleavings)' : '')
+                    : '✓ solved — broke it';
+            case 'started':
+                return 'in progress (' + status.steps + (status.steps === 1 ? ' step)' : ' steps)');
+            case 'unreadable':
+                return 'saved data unreadable — reset it';
+            default:
+                return 'not started';
+        }
+    }
+
+    function render() {
+        host.replaceChildren();
+        if (!storage) {
+            host.append(el('p', { class: 'fl-progress-empty', text: 'This browser does not let the course use local storage, so no puzzle is saved.' }));
+            return;
+        }
+        const summary = core.puzzleSummary(storage, ids);
+        const all = data.page ? el('a', { href: root + data.page, text: 'every puzzle on one page' }) : null;
+        const headline = el('p', { id: 'fl-puzzle-summary', class: summary.saved === 0 ? 'fl-progress-empty' : '' }, [
+            document.createTextNode(
+                summary.saved === 0
+                    ? 'No puzzle played yet: ' + ids.length + ' are waiting in the pages they teach, or '
+                    : 'You have solved ' + summary.solved + ' of ' + summary.puzzles + ' puzzles' +
+                          (summary.started ? ' and started ' + summary.started + ' more' : '') + '. Play them here, or '
+            ),
+            all || document.createTextNode('in their pages'),
+            document.createTextNode('.'),
+        ]);
+        host.append(headline);
+        const rows = data.levels.map(function (level) {
+            const status = core.puzzleStatus(storage, level.id);
+            const action = el('td', {});
+            if (status.state !== 'none') {
+                const reset = el('button', { type: 'button', class: 'fl-reset-puzzle', 'data-puzzle': level.id, text: 'Reset' });
+                reset.addEventListener('click', function () {
+                    core.resetPuzzle(storage, level.id);
+                    render();
+                });
+                action.append(reset);
+            }
+            return el('tr', { 'data-puzzle': level.id, 'data-state': status.state }, [
+                el('td', {}, [el('a', { href: root + level.page + '#' + level.anchor, rich: level.title })]),
+                el('td', { rich: level.chapter }),
+                el('td', { class: 'fl-status', text: statusText(status) }),
+                action,
+            ]);
+        });
+        host.append(
+            el('table', { class: 'fl-progress-table' }, [
+                el('thead', {}, [el('tr', {}, [el('th', { text: 'Puzzle' }), el('th', { text: 'Page' }), el('th', { text: 'Status' }), el('th', {})])]),
+                el('tbody', {}, rows),
+            ])
+        );
+        if (summary.saved > 0) {
+            // Two clicks, no dialog, as for the quizzes: the second within 5 s confirms.
+            const button = el('button', { type: 'button', id: 'fl-reset-all-puzzles', text: 'Reset all puzzles' });
+            let armed = null;
+            button.addEventListener('click', function () {
+                if (armed === null) {
+                    button.textContent = 'Click again to forget every puzzle';
+                    button.classList.add('fl-armed');
+                    armed = setTimeout(function () {
+                        armed = null;
+                        button.textContent = 'Reset all puzzles';
+                        button.classList.remove('fl-armed');
+                    }, 5000);
+                    return;
+                }
+                clearTimeout(armed);
+                for (const id of ids) core.resetPuzzle(storage, id);
+                render();
+            });
+            host.append(el('p', {}, [button]));
+        }
+    }
+
+    render();
+    window.addEventListener('storage', function (event) {
+        if (event.key === null || event.key.startsWith(core.PUZZLE_PREFIX)) render();
+    });
+})();

@@ -1,6 +1,6 @@
 // Fearless Locking: the reader features' logic, without the DOM.
 //
-// Saved edits, quiz progress and play.rust-lang.org links all live here as
+// Saved edits, quiz progress, saved puzzles and play.rust-lang.org links live here as
 // plain functions over a storage object (anything with getItem / setItem /
 // removeItem / key / length, like `window.localStorage`), so that
 // `node --test theme/tests/` can check them with a fake storage. The DOM
@@ -260,6 +260,101 @@
         return { quizzes: quizzes.length, saved: saved, done: done, correct: correct, answered: answered };
     }
 
+    // ---------------------------------------------------- scheduler puzzles
+
+    const PUZZLE_PREFIX = 'fearless-puzzle:';
+    const PUZZLE_VERSION = 1;
+    const PUZZLE_SOLVED = ['broke', 'proved'];
+
+    /**
+     * A scheduler puzzle's saved state (theme/puzzles.js), or null when
+     * nothing usable is stored: `{level, steps, expanded, solved,
+     * interleavings}`. `level` is the hash of the level's data it was saved
+     * for; `steps` the schedule (`[[thread, 'op' | 'line'], …]`); `expanded`
+     * the expanded lines (`'<thread>:<line>'`); `solved` null, `'broke'`
+     * (the goal was reached) or `'proved'` (a claim of safety verified);
+     * `interleavings` how many the proof explored.
+     */
+    function loadPuzzle(storage, id) {
+        const raw = safeGet(storage, PUZZLE_PREFIX + id);
+        if (raw === null || raw === undefined) return null;
+        let value;
+        try {
+            value = JSON.parse(raw);
+        } catch (_) {
+            return null;
+        }
+        const isStep = (s) =>
+            Array.isArray(s) && s.length === 2 && Number.isInteger(s[0]) && s[0] >= 0 && (s[1] === 'op' || s[1] === 'line');
+        if (
+            !value ||
+            typeof value !== 'object' ||
+            value.v !== PUZZLE_VERSION ||
+            typeof value.level !== 'string' ||
+            !Array.isArray(value.steps) ||
+            !value.steps.every(isStep) ||
+            !Array.isArray(value.expanded) ||
+            !value.expanded.every((e) => typeof e === 'string') ||
+            !(value.solved === null || PUZZLE_SOLVED.includes(value.solved))
+        ) {
+            return null;
+        }
+        return {
+            level: value.level,
+            steps: value.steps,
+            expanded: value.expanded,
+            solved: value.solved,
+            interleavings: Number.isInteger(value.interleavings) ? value.interleavings : null,
+        };
+    }
+
+    /** Saves a puzzle's state; false when storage refused (the page plays on). */
+    function savePuzzle(storage, id, state) {
+        const value = {
+            v: PUZZLE_VERSION,
+            level: String(state.level),
+            steps: state.steps,
+            expanded: state.expanded,
+            solved: state.solved || null,
+        };
+        if (Number.isInteger(state.interleavings)) value.interleavings = state.interleavings;
+        return safeSet(storage, PUZZLE_PREFIX + id, JSON.stringify(value));
+    }
+
+    /** Forgets a puzzle: its page starts it afresh. */
+    function resetPuzzle(storage, id) {
+        return safeRemove(storage, PUZZLE_PREFIX + id);
+    }
+
+    /**
+     * A puzzle's status for the progress page: `{state: 'none'}`,
+     * `{state: 'solved', how, interleavings}`, `{state: 'started', steps}`
+     * or `{state: 'unreadable'}` (something is stored, but not a puzzle's state).
+     */
+    function puzzleStatus(storage, id) {
+        const raw = safeGet(storage, PUZZLE_PREFIX + id);
+        if (raw === null || raw === undefined) return { state: 'none' };
+        const saved = loadPuzzle(storage, id);
+        if (!saved) return { state: 'unreadable' };
+        if (saved.solved) return { state: 'solved', how: saved.solved, interleavings: saved.interleavings };
+        if (saved.steps.length > 0) return { state: 'started', steps: saved.steps.length };
+        return { state: 'none' };
+    }
+
+    /** Totals over puzzle ids: how many are solved, started, saved at all. */
+    function puzzleSummary(storage, ids) {
+        let solved = 0;
+        let started = 0;
+        let saved = 0;
+        for (const id of ids) {
+            const status = puzzleStatus(storage, id);
+            if (status.state !== 'none') saved += 1;
+            if (status.state === 'solved') solved += 1;
+            if (status.state === 'started') started += 1;
+        }
+        return { puzzles: ids.length, solved: solved, started: started, saved: saved };
+    }
+
     // ------------------------------------------------- play.rust-lang.org
 
     /**
@@ -349,6 +444,12 @@
         quizStatus: quizStatus,
         resetQuiz: resetQuiz,
         progressSummary: progressSummary,
+        PUZZLE_PREFIX: PUZZLE_PREFIX,
+        loadPuzzle: loadPuzzle,
+        savePuzzle: savePuzzle,
+        resetPuzzle: resetPuzzle,
+        puzzleStatus: puzzleStatus,
+        puzzleSummary: puzzleSummary,
         withoutLoomOnlyItems: withoutLoomOnlyItems,
         cratesMissingOnPlayground: cratesMissingOnPlayground,
         playgroundUrl: playgroundUrl,

@@ -7,6 +7,7 @@ mod cmd;
 mod exercises;
 mod links;
 mod paths;
+mod puzzles;
 mod quizzes;
 mod reader;
 mod snippets;
@@ -68,6 +69,21 @@ enum Command {
         /// `supports <renderer>`, as mdbook asks.
         args: Vec<String>,
     },
+    /// Check the scheduler puzzles: each level explored by the page's engine
+    /// under node, its shown lines found in its loom twin, the verdicts
+    /// agreeing, then the twins' loom models run (part of `test`).
+    Puzzles {
+        /// Skip running the loom models (the loom step of `test` runs them).
+        #[arg(long)]
+        no_loom: bool,
+    },
+    /// mdBook preprocessor (book.toml runs it): puts the scheduler puzzles
+    /// into their pages, the puzzles page and the progress page.
+    #[command(hide = true)]
+    PuzzlesData {
+        /// `supports <renderer>`, as mdbook asks.
+        args: Vec<String>,
+    },
     /// Build the book and run the browser tests in headless Chromium (part of `test`).
     Browser,
     /// Run benchmarks in release mode and regenerate their JSON, plots and
@@ -89,6 +105,8 @@ fn main() {
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
         Command::ProgressData { args } => reader::preprocessor(&args),
+        Command::Puzzles { no_loom } => puzzles::command(no_loom),
+        Command::PuzzlesData { args } => puzzles::preprocessor(&args),
         Command::Browser => browser::build_and_check(),
         Command::Bench(args) => bench::run(args),
     };

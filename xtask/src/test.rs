@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{bench, book, browser, cmd, exercises, links, quizzes, reader, snippets, takeaway, tools};
+use crate::{bench, book, browser, cmd, exercises, links, puzzles, quizzes, reader, snippets, takeaway, tools};
 
 /// One check.
 struct Check {
@@ -24,6 +24,7 @@ const CHECKS: &[Check] = &[
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
     Check { name: "benchmark claims", slow: false, run: bench::check },
     Check { name: "reader scripts", slow: false, run: reader::check_scripts },
+    Check { name: "scheduler puzzles", slow: false, run: puzzles::check },
     Check { name: "book build", slow: false, run: book::mdbook_build },
     Check { name: "exercises zip", slow: false, run: takeaway::check },
     Check { name: "book snippets", slow: false, run: snippets::check },

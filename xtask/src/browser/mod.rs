@@ -8,6 +8,7 @@
 //! on panic alike.
 
 pub mod pages;
+mod puzzles;
 mod tests;
 
 use std::fs;

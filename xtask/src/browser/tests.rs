@@ -24,7 +24,7 @@ type TestFn = for<'a> fn(&'a Browser) -> Pin<Box<dyn Future<Output = Result<Outc
 /// What a passing test has to say (shown after its name).
 pub struct Outcome(String);
 
-fn ok(note: impl Into<String>) -> Result<Outcome> {
+pub(super) fn ok(note: impl Into<String>) -> Result<Outcome> {
     Ok(Outcome(note.into()))
 }
 
@@ -58,7 +58,7 @@ pub fn run() -> Result<()> {
         let browser = Browser::start(base).await?;
         let mut passed = 0;
         let mut failed = Vec::new();
-        for (name, limit, test) in TESTS {
+        for (name, limit, test) in TESTS.iter().chain(super::puzzles::TESTS) {
             let t = Instant::now();
             let result = match fresh_state(&browser).await {
                 Ok(()) => match tokio::time::timeout(Duration::from_secs(*limit), test(&browser)).await {

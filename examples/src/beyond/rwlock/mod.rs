@@ -3,4 +3,5 @@
 pub mod cache;
 pub mod downgrade;
 pub mod poisoning;
+pub mod puzzle_upgrade;
 pub mod writer_preference;

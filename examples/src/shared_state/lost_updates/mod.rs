@@ -3,4 +3,6 @@
 
 pub mod forced;
 pub mod locked;
+pub mod puzzle_locked;
+pub mod puzzle_split;
 pub mod split;
