@@ -5,7 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{bench, book, browser, cmd, exercises, links, puzzles, quizzes, reader, snippets, takeaway, tools};
+use crate::{
+    bench, book, browser, cmd, exercises, links, puzzles, quizzes, reader, snippets, takeaway, tools,
+};
 
 /// One check.
 struct Check {
