@@ -75,7 +75,7 @@ fn spin_until(done: impl Fn() -> bool) {
     let mut spins = 0u32;
     while !done() {
         spins += 1;
-        if spins.is_multiple_of(1024) {
+        if spins.is_multiple_of(128) {
             std::thread::yield_now();
         } else {
             std::hint::spin_loop();
@@ -86,7 +86,7 @@ fn spin_until(done: impl Fn() -> bool) {
 #[cfg(not(loom))]
 // ANCHOR: main
 pub fn main() {
-    let rounds = 20_000;
+    let rounds = 10_000;
     for (name, store, load) in [("Release/Acquire", Release, Acquire), ("SeqCst", SeqCst, SeqCst)] {
         let both = count_both_false(rounds, store, load);
         println!("{name:>15}: both threads read false in {both} of {rounds} rounds");
