@@ -13,3 +13,4 @@ pub mod mistakes;
 pub mod mutex;
 pub mod real_world;
 pub mod shared_state;
+pub mod underneath;

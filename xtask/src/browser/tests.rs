@@ -30,7 +30,7 @@ pub(super) fn ok(note: impl Into<String>) -> Result<Outcome> {
 
 /// Every test, in the order they run, with its time limit.
 const TESTS: &[(&str, u64, TestFn)] = &[
-    ("every page loads cleanly", 60, |b| Box::pin(pages_load_cleanly(b))),
+    ("every page loads cleanly", 120, |b| Box::pin(pages_load_cleanly(b))),
     ("quiz review counts right and wrong answers", 30, |b| Box::pin(quiz_review(b))),
     ("run: std snippet", 30, |b| Box::pin(run_std(b))),
     ("run: parking_lot snippet", 30, |b| Box::pin(run_parking_lot(b))),
