@@ -69,7 +69,11 @@ enum Command {
         args: Vec<String>,
     },
     /// Build the book and run the browser tests in headless Chromium (part of `test`).
-    Browser,
+    Browser {
+        /// Run only one file's tests (`run`, `themes`, … : a file name in
+        /// xtask/src/browser/), or the tests whose name contains this text.
+        filter: Option<String>,
+    },
     /// Run benchmarks in release mode and regenerate their JSON, plots and
     /// tables: `cargo xtask bench` runs every one the book includes,
     /// `cargo xtask bench locks` just one. A report, not a test.
@@ -91,7 +95,7 @@ fn main() {
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
         Command::ProgressData { args } => reader::preprocessor(&args),
-        Command::Browser => browser::build_and_check(),
+        Command::Browser { filter } => browser::build_and_check(filter.as_deref()),
         Command::Bench { target } => bench::run(target),
     };
     if let Err(err) = result {

@@ -7,8 +7,30 @@
 //! whole group and deletes the throw-away profile, on success, on error and
 //! on panic alike.
 
+mod harness;
 pub mod pages;
-mod tests;
+
+/// Declares the browser-test files and lists their tests, in run order.
+macro_rules! test_files {
+    ($($file:ident),* $(,)?) => {
+        $(mod $file;)*
+        /// Every test file's name and its tests, in the order they run.
+        const TEST_FILES: &[(&str, &[harness::Test])] = &[$((stringify!($file), $file::TESTS)),*];
+    };
+}
+
+// The browser tests, one file per topic, run in this order. To add a file:
+// write `browser/<topic>.rs` exporting `pub const TESTS: &[Test]` (see
+// `harness.rs`; `run.rs` is a short example) and add its name here, one line.
+test_files! {
+    load,
+    quiz,
+    run,
+    reader,
+    search,
+    themes,
+    print,
+}
 
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -36,17 +58,27 @@ pub const SNIPPET_RUN_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// `cargo xtask test`'s "browser tests" step (the book is already built).
 pub fn check() -> Result<()> {
+    check_matching(None)
+}
+
+/// `cargo xtask browser [FILTER]`: build the book, then run the browser
+/// tests of the file named `filter`, or whose name contains it (all without one).
+pub fn build_and_check(filter: Option<&str>) -> Result<()> {
+    book::mdbook_build()?;
+    check_matching(filter)
+}
+
+fn check_matching(filter: Option<&str>) -> Result<()> {
     cmd::step("Browser tests (headless Chromium)");
     if !ensure_installed()? {
         return Ok(());
     }
-    tests::run()
-}
-
-/// `cargo xtask browser`: build the book, then run the browser tests.
-pub fn build_and_check() -> Result<()> {
-    book::mdbook_build()?;
-    check()
+    let tests: Vec<(&'static str, &'static harness::Test)> = TEST_FILES
+        .iter()
+        .flat_map(|(file, tests)| tests.iter().map(move |t| (*file, t)))
+        .filter(|(file, t)| filter.is_none_or(|f| *file == f || t.name.contains(f)))
+        .collect();
+    harness::run(&tests)
 }
 
 /// Whether Chromium and chromedriver are there; installs them with apt-get
@@ -79,7 +111,7 @@ pub fn ensure_installed() -> Result<bool> {
 }
 
 /// Starts the local server (book + playground API) on a free loopback
-/// port. The one place that knows the server's start-up API.
+/// port, with the short snippet timeout the browser tests use.
 pub fn start_server() -> Result<Running> {
     let limits = Limits { run_timeout: SNIPPET_RUN_TIMEOUT, ..Limits::default() };
     let runner = snippets::runner(limits)?;
