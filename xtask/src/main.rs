@@ -7,6 +7,7 @@ mod cmd;
 mod exercises;
 mod links;
 mod paths;
+mod programs;
 mod quizzes;
 mod reader;
 mod snippets;
@@ -26,8 +27,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install the pinned book tools (mdbook, mdbook-quiz, typos, zizmor)
-    /// with `cargo install --locked`, skipping those already at the pinned version.
+    /// Install the pinned tools — the book's (mdbook, mdbook-quiz) and the
+    /// linters `test` runs (typos, zizmor) — with `cargo install --locked`,
+    /// skipping those already at the pinned version.
     InstallTools,
     /// Check the quiz files, then build the book into `book/`.
     Build,
@@ -47,6 +49,9 @@ enum Command {
     Snippets,
     /// Validate every quiz and run its Tracing programs (part of `test`).
     Quizzes,
+    /// List every external program the checks call and where CI gets it
+    /// from; fail if a source starts one that is not listed (part of `test`).
+    Programs,
     /// Check internal links and anchors of the built book in `book/` (part of `test`).
     Links,
     /// The exercises: list them with your progress, or check one
@@ -92,6 +97,7 @@ fn main() {
         Command::Test { quick } => test::run(quick),
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
+        Command::Programs => programs::check(),
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
         Command::ProgressData { args } => reader::preprocessor(&args),

@@ -35,7 +35,7 @@ test_files! {
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -45,12 +45,7 @@ use playground::Limits;
 use playground::server::{Config, Running};
 use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, LoggingPrefsLogLevel, WebDriver};
 
-use crate::{book, cmd, snippets};
-
-/// Debian's binaries (packages `chromium` and `chromium-driver`).
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const APT_INSTALL: &str = "apt-get install -y --no-install-recommends chromium chromium-driver";
+use crate::{book, cmd, snippets, tools};
 
 /// How long a snippet may run in the browser tests. Short, so the
 /// infinite-loop test costs seconds; long enough for every real snippet.
@@ -81,33 +76,14 @@ fn check_matching(filter: Option<&str>) -> Result<()> {
     harness::run(&tests)
 }
 
-/// Whether Chromium and chromedriver are there; installs them with apt-get
-/// when running as root. Elsewhere, with `CI=true`, a missing browser is an
-/// error; locally the step is skipped, loudly (`Ok(false)`).
+/// Whether Chromium, chromedriver and npm (for axe-core) are there; see
+/// [`tools::ensure_packages`]: installed as root, an error on CI when they
+/// cannot be, skipped loudly elsewhere (`Ok(false)`).
 pub fn ensure_installed() -> Result<bool> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return Ok(true);
-    }
-    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    if root {
-        println!("{CHROMIUM} or {CHROMEDRIVER} is missing: installing Debian's packages");
-        cmd::run(Command::new("apt-get").arg("update"), "`apt-get update` failed")?;
-        let mut install = Command::new("apt-get");
-        install.args(APT_INSTALL.split_whitespace().skip(1)).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd::run(&mut install, "installing chromium and chromium-driver failed")?;
-        if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-            return Ok(true);
-        }
-        bail!("apt-get installed the packages but {CHROMIUM} / {CHROMEDRIVER} are still missing");
-    }
-    let how = format!("install them with: sudo {APT_INSTALL}");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        bail!("headless Chromium is missing ({CHROMIUM}, {CHROMEDRIVER}); {how}");
-    }
-    println!("\n!!! SKIPPING the browser tests: {CHROMIUM} or {CHROMEDRIVER} is missing.");
-    println!("!!! {how}");
-    println!("!!! (with CI=true this is an error)\n");
-    Ok(false)
+    tools::ensure_packages(
+        &[&tools::CHROMIUM, &tools::CHROMEDRIVER, &tools::NODE, &tools::NPM],
+        "the browser tests",
+    )
 }
 
 /// Starts the local server (book + playground API) on a free loopback
@@ -156,7 +132,7 @@ impl Browser {
             SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
         ));
         std::fs::create_dir_all(&profile).with_context(|| format!("creating {}", profile.display()))?;
-        let mut driver_cmd = Command::new(CHROMEDRIVER);
+        let mut driver_cmd = Command::new(tools::CHROMEDRIVER.bin);
         driver_cmd
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -164,13 +140,14 @@ impl Browser {
             // Its own process group, so Drop can kill Chromium with it.
             .process_group(0);
         cmd::echo(&driver_cmd);
-        let chromedriver = driver_cmd.spawn().with_context(|| format!("could not start {CHROMEDRIVER}"))?;
+        let chromedriver =
+            driver_cmd.spawn().with_context(|| format!("could not start {}", tools::CHROMEDRIVER.bin))?;
         // From here on, Drop cleans up whatever happens.
         let mut browser = Browser { driver: None, chromedriver, profile, base };
         wait_for_port(port, Duration::from_secs(15)).context("chromedriver did not start listening")?;
 
         let mut caps = DesiredCapabilities::chrome();
-        caps.set_binary(CHROMIUM)?;
+        caps.set_binary(tools::CHROMIUM.bin)?;
         for arg in [
             "--headless",
             "--no-sandbox",
@@ -217,8 +194,12 @@ impl Drop for Browser {
         // A session still open here (an error or a panic) is abandoned: the
         // processes behind it are killed below.
         std::mem::forget(self.driver.take());
-        let pgid = self.chromedriver.id();
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pgid}")]).status();
+        // chromedriver leads its process group (`process_group(0)`), so its
+        // pid is the group's id.
+        if let Ok(pgid) = libc::pid_t::try_from(self.chromedriver.id()) {
+            // SAFETY: a plain syscall; the group is ours (we started its leader).
+            unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        }
         let _ = self.chromedriver.kill();
         let _ = self.chromedriver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
