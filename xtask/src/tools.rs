@@ -225,6 +225,20 @@ mod tests {
         assert_eq!(book, ["mdbook", "mdbook-quiz"]);
     }
 
+    /// theme/index.hbs is a copy of mdBook's template with one change: it
+    /// must be re-copied when the pinned mdBook changes.
+    #[test]
+    fn the_template_override_matches_the_pinned_mdbook() {
+        let mdbook = TOOLS.iter().find(|t| t.bin == "mdbook").expect("mdbook is pinned");
+        let template = std::fs::read_to_string(crate::paths::root().join("theme/index.hbs")).unwrap();
+        let header = format!("mdBook {}'s index.hbs", mdbook.version);
+        assert!(
+            template.contains(&header),
+            "theme/index.hbs does not say it is {header:?}: copy mdBook {}'s index.hbs over it and re-apply the change its header describes",
+            mdbook.version
+        );
+    }
+
     #[test]
     fn programs_are_found_on_path_or_by_absolute_path() {
         assert!(present("sh") || present("/bin/sh"));

@@ -7,6 +7,7 @@
 //! whole group and deletes the throw-away profile, on success, on error and
 //! on panic alike.
 
+mod axe;
 mod harness;
 pub mod pages;
 
@@ -30,6 +31,9 @@ test_files! {
     search,
     themes,
     print,
+    accessibility,
+    underscores,
+    keyboard,
 }
 
 use std::fs;
@@ -159,6 +163,8 @@ impl Browser {
             "--disable-quic",
             "--no-first-run",
             "--window-size=1280,900",
+            // Pixels are CSS pixels: the underscore test needs scale 1.
+            "--force-device-scale-factor=1",
         ] {
             caps.add_arg(arg)?;
         }

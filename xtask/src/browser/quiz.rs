@@ -38,7 +38,7 @@ pub struct QuizQuestion {
 }
 
 impl QuizQuestion {
-    fn kind(&self) -> Result<QuestionType> {
+    pub fn kind(&self) -> Result<QuestionType> {
         Ok(match self.kind.as_str() {
             "MultipleChoice" => QuestionType::MultipleChoice,
             "ShortAnswer" => QuestionType::ShortAnswer,
@@ -48,7 +48,7 @@ impl QuizQuestion {
     }
 
     /// The right answer, or a wrong one.
-    fn answer(&self, right: bool) -> Result<Answer> {
+    pub fn answer(&self, right: bool) -> Result<Answer> {
         let strings = |v: Option<&toml::Value>| -> Vec<String> {
             match v {
                 Some(toml::Value::String(s)) => vec![s.clone()],
