@@ -10,7 +10,7 @@ use super::pages::{BookPage, js};
 use super::{Browser, summary_pages};
 
 pub const TESTS: &[Test] =
-    &[Test { name: "every page loads cleanly", limit: 60, run: |b| Box::pin(pages_load_cleanly(b)) }];
+    &[Test { name: "every page loads cleanly", limit: 120, run: |b| Box::pin(pages_load_cleanly(b)) }];
 
 async fn pages_load_cleanly(b: &Browser) -> Result<Outcome> {
     let pages = summary_pages()?;

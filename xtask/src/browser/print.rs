@@ -10,7 +10,7 @@ use super::pages::{BookPage, wait_for};
 use super::{Browser, summary_pages};
 
 pub const TESTS: &[Test] =
-    &[Test { name: "print.html has every quiz", limit: 30, run: |b| Box::pin(print_page(b)) }];
+    &[Test { name: "print.html has every quiz", limit: 60, run: |b| Box::pin(print_page(b)) }];
 
 async fn print_page(b: &Browser) -> Result<Outcome> {
     let embed = regex::Regex::new(r"\{\{#quiz [^}]+\}\}").expect("valid regex");
