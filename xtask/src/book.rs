@@ -13,9 +13,10 @@ use crate::{cmd, quizzes, snippets, takeaway, tools};
 /// no timeout of its own, so a program that never ends would hang the build.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Pinned tools, quiz schema check, `mdbook build`.
+/// The book tools (not the linters: only `test` runs them), quiz schema
+/// check, `mdbook build`.
 pub fn build() -> Result<()> {
-    tools::install_all()?;
+    tools::install_book_tools()?;
     quizzes::check(false)?;
     mdbook_build()
 }

@@ -7,6 +7,7 @@ mod cmd;
 mod exercises;
 mod links;
 mod paths;
+mod programs;
 mod puzzles;
 mod quizzes;
 mod reader;
@@ -27,8 +28,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install the pinned book tools (mdbook, mdbook-quiz, typos, zizmor)
-    /// with `cargo install --locked`, skipping those already at the pinned version.
+    /// Install the pinned tools — the book's (mdbook, mdbook-quiz) and the
+    /// linters `test` runs (typos, zizmor) — with `cargo install --locked`,
+    /// skipping those already at the pinned version.
     InstallTools,
     /// Check the quiz files, then build the book into `book/`.
     Build,
@@ -48,6 +50,9 @@ enum Command {
     Snippets,
     /// Validate every quiz and run its Tracing programs (part of `test`).
     Quizzes,
+    /// List every external program the checks call and where CI gets it
+    /// from; fail if a source starts one that is not listed (part of `test`).
+    Programs,
     /// Check internal links and anchors of the built book in `book/` (part of `test`).
     Links,
     /// The exercises: list them with your progress, or check one
@@ -85,7 +90,11 @@ enum Command {
         args: Vec<String>,
     },
     /// Build the book and run the browser tests in headless Chromium (part of `test`).
-    Browser,
+    Browser {
+        /// Run only one file's tests (`run`, `themes`, … : a file name in
+        /// xtask/src/browser/), or the tests whose name contains this text.
+        filter: Option<String>,
+    },
     /// Run benchmarks in release mode and regenerate their JSON, plots and
     /// tables: `cargo xtask bench` runs every one the book includes,
     /// `cargo xtask bench locks` just one. Refuses a busy machine unless
@@ -102,12 +111,13 @@ fn main() {
         Command::Test { quick } => test::run(quick),
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
+        Command::Programs => programs::check(),
         Command::Links => links::check(),
         Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
         Command::ProgressData { args } => reader::preprocessor(&args),
         Command::Puzzles { no_loom } => puzzles::command(no_loom),
         Command::PuzzlesData { args } => puzzles::preprocessor(&args),
-        Command::Browser => browser::build_and_check(),
+        Command::Browser { filter } => browser::build_and_check(filter.as_deref()),
         Command::Bench(args) => bench::run(args),
     };
     if let Err(err) = result {

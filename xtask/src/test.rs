@@ -6,7 +6,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::{
-    bench, book, browser, cmd, exercises, links, puzzles, quizzes, reader, snippets, takeaway, tools,
+    bench, book, browser, cmd, exercises, links, programs, puzzles, quizzes, reader, snippets, takeaway,
+    tools,
 };
 
 /// One check.
@@ -17,7 +18,8 @@ struct Check {
 }
 
 const CHECKS: &[Check] = &[
-    Check { name: "pinned tools", slow: false, run: tools::install_all },
+    Check { name: "external programs", slow: false, run: programs::check },
+    Check { name: "tools and packages", slow: false, run: tools_and_packages },
     Check { name: "formatting", slow: false, run: fmt },
     Check { name: "clippy", slow: false, run: clippy },
     Check { name: "workspace tests", slow: false, run: workspace_tests },
@@ -58,6 +60,18 @@ pub fn run(quick: bool) -> Result<()> {
     }
     // The plain closing line CI reads.
     println!("checks: {} passed, 0 failed", timings.len());
+    Ok(())
+}
+
+/// Every pinned tool, then every Debian package a check calls (as root,
+/// one apt-get for all; elsewhere each check that needs one says so).
+fn tools_and_packages() -> Result<()> {
+    tools::install_all()?;
+    cmd::step("Debian packages");
+    if tools::ensure_packages(tools::PACKAGES, "the checks that use them")? {
+        let names: Vec<&str> = tools::PACKAGES.iter().map(|p| p.name).collect();
+        println!("{} are installed", names.join(", "));
+    }
     Ok(())
 }
 

@@ -7,14 +7,40 @@
 //! whole group and deletes the throw-away profile, on success, on error and
 //! on panic alike.
 
+mod axe;
+mod harness;
 pub mod pages;
-mod puzzles;
-mod tests;
+
+/// Declares the browser-test files and lists their tests, in run order.
+macro_rules! test_files {
+    ($($file:ident),* $(,)?) => {
+        $(mod $file;)*
+        /// Every test file's name and its tests, in the order they run.
+        const TEST_FILES: &[(&str, &[harness::Test])] = &[$((stringify!($file), $file::TESTS)),*];
+    };
+}
+
+// The browser tests, one file per topic, run in this order. To add a file:
+// write `browser/<topic>.rs` exporting `pub const TESTS: &[Test]` (see
+// `harness.rs`; `run.rs` is a short example) and add its name here, one line.
+test_files! {
+    load,
+    quiz,
+    run,
+    reader,
+    search,
+    themes,
+    print,
+    accessibility,
+    underscores,
+    keyboard,
+    puzzles,
+}
 
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -24,12 +50,7 @@ use playground::Limits;
 use playground::server::{Config, Running};
 use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, LoggingPrefsLogLevel, WebDriver};
 
-use crate::{book, cmd, snippets};
-
-/// Debian's binaries (packages `chromium` and `chromium-driver`).
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const APT_INSTALL: &str = "apt-get install -y --no-install-recommends chromium chromium-driver";
+use crate::{book, cmd, snippets, tools};
 
 /// How long a snippet may run in the browser tests. Short, so the
 /// infinite-loop test costs seconds; long enough for every real snippet.
@@ -37,50 +58,41 @@ pub const SNIPPET_RUN_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// `cargo xtask test`'s "browser tests" step (the book is already built).
 pub fn check() -> Result<()> {
+    check_matching(None)
+}
+
+/// `cargo xtask browser [FILTER]`: build the book, then run the browser
+/// tests of the file named `filter`, or whose name contains it (all without one).
+pub fn build_and_check(filter: Option<&str>) -> Result<()> {
+    book::mdbook_build()?;
+    check_matching(filter)
+}
+
+fn check_matching(filter: Option<&str>) -> Result<()> {
     cmd::step("Browser tests (headless Chromium)");
     if !ensure_installed()? {
         return Ok(());
     }
-    tests::run()
+    let tests: Vec<(&'static str, &'static harness::Test)> = TEST_FILES
+        .iter()
+        .flat_map(|(file, tests)| tests.iter().map(move |t| (*file, t)))
+        .filter(|(file, t)| filter.is_none_or(|f| *file == f || t.name.contains(f)))
+        .collect();
+    harness::run(&tests)
 }
 
-/// `cargo xtask browser`: build the book, then run the browser tests.
-pub fn build_and_check() -> Result<()> {
-    book::mdbook_build()?;
-    check()
-}
-
-/// Whether Chromium and chromedriver are there; installs them with apt-get
-/// when running as root. Elsewhere, with `CI=true`, a missing browser is an
-/// error; locally the step is skipped, loudly (`Ok(false)`).
+/// Whether Chromium, chromedriver and npm (for axe-core) are there; see
+/// [`tools::ensure_packages`]: installed as root, an error on CI when they
+/// cannot be, skipped loudly elsewhere (`Ok(false)`).
 pub fn ensure_installed() -> Result<bool> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return Ok(true);
-    }
-    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    if root {
-        println!("{CHROMIUM} or {CHROMEDRIVER} is missing: installing Debian's packages");
-        cmd::run(Command::new("apt-get").arg("update"), "`apt-get update` failed")?;
-        let mut install = Command::new("apt-get");
-        install.args(APT_INSTALL.split_whitespace().skip(1)).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd::run(&mut install, "installing chromium and chromium-driver failed")?;
-        if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-            return Ok(true);
-        }
-        bail!("apt-get installed the packages but {CHROMIUM} / {CHROMEDRIVER} are still missing");
-    }
-    let how = format!("install them with: sudo {APT_INSTALL}");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        bail!("headless Chromium is missing ({CHROMIUM}, {CHROMEDRIVER}); {how}");
-    }
-    println!("\n!!! SKIPPING the browser tests: {CHROMIUM} or {CHROMEDRIVER} is missing.");
-    println!("!!! {how}");
-    println!("!!! (with CI=true this is an error)\n");
-    Ok(false)
+    tools::ensure_packages(
+        &[&tools::CHROMIUM, &tools::CHROMEDRIVER, &tools::NODE, &tools::NPM],
+        "the browser tests",
+    )
 }
 
 /// Starts the local server (book + playground API) on a free loopback
-/// port. The one place that knows the server's start-up API.
+/// port, with the short snippet timeout the browser tests use.
 pub fn start_server() -> Result<Running> {
     let limits = Limits { run_timeout: SNIPPET_RUN_TIMEOUT, ..Limits::default() };
     let runner = snippets::runner(limits)?;
@@ -125,7 +137,7 @@ impl Browser {
             SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
         ));
         std::fs::create_dir_all(&profile).with_context(|| format!("creating {}", profile.display()))?;
-        let mut driver_cmd = Command::new(CHROMEDRIVER);
+        let mut driver_cmd = Command::new(tools::CHROMEDRIVER.bin);
         driver_cmd
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -133,13 +145,14 @@ impl Browser {
             // Its own process group, so Drop can kill Chromium with it.
             .process_group(0);
         cmd::echo(&driver_cmd);
-        let chromedriver = driver_cmd.spawn().with_context(|| format!("could not start {CHROMEDRIVER}"))?;
+        let chromedriver =
+            driver_cmd.spawn().with_context(|| format!("could not start {}", tools::CHROMEDRIVER.bin))?;
         // From here on, Drop cleans up whatever happens.
         let mut browser = Browser { driver: None, chromedriver, profile, base };
         wait_for_port(port, Duration::from_secs(15)).context("chromedriver did not start listening")?;
 
         let mut caps = DesiredCapabilities::chrome();
-        caps.set_binary(CHROMIUM)?;
+        caps.set_binary(tools::CHROMIUM.bin)?;
         for arg in [
             "--headless",
             "--no-sandbox",
@@ -151,6 +164,8 @@ impl Browser {
             "--disable-quic",
             "--no-first-run",
             "--window-size=1280,900",
+            // Pixels are CSS pixels: the underscore test needs scale 1.
+            "--force-device-scale-factor=1",
         ] {
             caps.add_arg(arg)?;
         }
@@ -186,8 +201,12 @@ impl Drop for Browser {
         // A session still open here (an error or a panic) is abandoned: the
         // processes behind it are killed below.
         std::mem::forget(self.driver.take());
-        let pgid = self.chromedriver.id();
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pgid}")]).status();
+        // chromedriver leads its process group (`process_group(0)`), so its
+        // pid is the group's id.
+        if let Ok(pgid) = libc::pid_t::try_from(self.chromedriver.id()) {
+            // SAFETY: a plain syscall; the group is ours (we started its leader).
+            unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        }
         let _ = self.chromedriver.kill();
         let _ = self.chromedriver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);

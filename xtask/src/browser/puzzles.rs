@@ -10,8 +10,6 @@
 //! [`Puzzle`].
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
@@ -21,18 +19,16 @@ use thirtyfour::{By, Key};
 
 use super::Browser;
 use super::pages::{BookPage, ThemePicker, UI_TIMEOUT, js, wait_for};
-use super::tests::{Outcome, ok};
-
-type TestFn = for<'a> fn(&'a Browser) -> Pin<Box<dyn Future<Output = Result<Outcome>> + 'a>>;
+use super::harness::{Outcome, Test, ok};
 
 /// The puzzle tests, in the order they run, with their time limits (s).
-pub const TESTS: &[(&str, u64, TestFn)] = &[
-    ("puzzles: every level, a harmless and a winning schedule", 300, |b| Box::pin(every_level(b))),
-    ("puzzles: \"this cannot fail\" is verified or refused", 60, |b| Box::pin(claims(b))),
-    ("puzzles: keyboard, labels, blocked threads, undo, restart", 60, |b| Box::pin(keyboard(b))),
-    ("puzzles: saved per level, on the progress page, reset", 60, |b| Box::pin(saved_and_progress(b))),
-    ("puzzles: readable in every theme", 90, |b| Box::pin(themes(b))),
-    ("puzzles: play from disk, with no server", 30, |b| Box::pin(from_disk(b))),
+pub const TESTS: &[Test] = &[
+    Test { name: "puzzles: every level, a harmless and a winning schedule", limit: 300, run: |b| Box::pin(every_level(b)) },
+    Test { name: "puzzles: \"this cannot fail\" is verified or refused", limit: 60, run: |b| Box::pin(claims(b)) },
+    Test { name: "puzzles: keyboard, labels, blocked threads, undo, restart", limit: 60, run: |b| Box::pin(keyboard(b)) },
+    Test { name: "puzzles: saved per level, on the progress page, reset", limit: 60, run: |b| Box::pin(saved_and_progress(b)) },
+    Test { name: "puzzles: readable in every theme", limit: 90, run: |b| Box::pin(themes(b)) },
+    Test { name: "puzzles: play from disk, with no server", limit: 30, run: |b| Box::pin(from_disk(b)) },
 ];
 
 /// One level as the book lists it (from the progress page's data).
