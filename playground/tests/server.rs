@@ -65,7 +65,7 @@ impl Server {
         let runner = runner(name);
         let mut config = Config::new(book_dir(), 0);
         adjust(&mut config);
-        let running = Running::start(config, Arc::clone(&runner)).expect("server starts");
+        let running = Running::start(config, runner.clone()).expect("server starts");
         Server { running, runner }
     }
 

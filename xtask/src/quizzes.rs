@@ -341,7 +341,7 @@ fn check_tracing(runner: &playground::Runner, t: &Tracing) -> Result<Option<Stri
         return Ok(None);
     }
     let run = report.run.as_ref().expect("compiled programs run");
-    if let playground::Exit::TimedOut(d) = run.exit {
+    if let playground::Exit::TimedOut { limit: d, .. } = run.exit {
         return Ok(Some(format!(
             "the program did not finish in {} s; Tracing programs must terminate",
             d.as_secs()

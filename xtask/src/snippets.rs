@@ -302,7 +302,7 @@ fn check_one(runner: &Runner, snippet: &Snippet, default: Edition) -> Result<&'s
     }
     let Some(out) = &report.run else { return Ok("compiles") };
     if should_panic {
-        if out.exit.success() || matches!(out.exit, playground::Exit::TimedOut(_)) {
+        if out.exit.success() || matches!(out.exit, playground::Exit::TimedOut { .. }) {
             bail!("marked `should_panic` but the program {}", out.exit);
         }
         if let Some(shown) = &snippet.shown_output {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use playground::server::{Config, EvaluateResponse, Running};
-use playground::{Limits, Runner};
+use playground::{Edition, Limits, Request, Runner};
 
 use crate::cmd;
 
@@ -103,9 +103,9 @@ pub fn run(runs: usize) -> Result<()> {
     let deps = playground::DepSet::prebuild(crate::paths::root(), "examples")?;
     let cache = crate::paths::root().join("target").join("bench-playground-cache");
     let _ = std::fs::remove_dir_all(&cache);
-    let runner = Arc::new(Runner::new(deps.clone(), Limits::default(), cache)?);
+    let runner = Arc::new(Runner::new(deps, Limits::default(), cache)?);
     let config = Config::new(crate::paths::root().join("book"), 0);
-    let server = Running::start(config, Arc::clone(&runner))?;
+    let server = Running::start(config, runner.clone())?;
     let floor_dir = crate::paths::root().join("target").join("bench-playground-floor");
     let _ = std::fs::remove_dir_all(&floor_dir);
     std::fs::create_dir_all(&floor_dir)?;
@@ -114,16 +114,14 @@ pub fn run(runs: usize) -> Result<()> {
         if runner.sandboxed() { "as leased uids (root)" } else { "as this user" }
     );
 
-    let snippets = [("std only", STD, false), ("parking_lot", PARKING_LOT, true), ("loom", LOOM, true)];
+    let snippets = [("std only", STD), ("parking_lot", PARKING_LOT), ("loom", LOOM)];
     let mut rows = Vec::new();
-    for (name, code, needs_deps) in snippets {
+    for (name, code) in snippets {
         let mut floor = Vec::new();
         let mut served = Vec::new();
         for i in 0..runs {
             let code = format!("{code}// run {i}\n");
-            floor.push(
-                bare_rustc(&deps, &floor_dir, &code, needs_deps).with_context(|| format!("{name}: floor"))?,
-            );
+            floor.push(bare_rustc(&runner, &floor_dir, &code).with_context(|| format!("{name}: floor"))?);
             served.push(evaluate(server.addr(), &code).with_context(|| format!("{name}: server"))?);
         }
         rows.push((name, stats(&floor), stats(&served)));
@@ -169,18 +167,12 @@ pub fn run(runs: usize) -> Result<()> {
     Ok(())
 }
 
-/// The floor: rustc with the runner's flags, then the binary, nothing else.
-fn bare_rustc(deps: &playground::DepSet, dir: &Path, code: &str, needs_deps: bool) -> Result<Duration> {
-    std::fs::write(dir.join("main.rs"), code)?;
+/// The floor: the runner's own rustc command, then the binary, nothing else.
+fn bare_rustc(runner: &Runner, dir: &Path, code: &str) -> Result<Duration> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(dir.join("src").join("main.rs"), code)?;
     let started = Instant::now();
-    let mut rustc = Command::new(&deps.rustc);
-    rustc
-        .current_dir(dir)
-        .args(["--edition", "2021", "--crate-type", "bin", "-C", "debuginfo=0", "-C", "opt-level=0"])
-        .args(["main.rs", "-o", "main"]);
-    if needs_deps {
-        rustc.args(deps.rustc_args());
-    }
+    let mut rustc = runner.rustc_command(&Request::new(code, Edition::E2021), dir, &dir.join("main"));
     let out = rustc.output().context("running rustc")?;
     if !out.status.success() {
         bail!("rustc failed:\n{}", String::from_utf8_lossy(&out.stderr));
