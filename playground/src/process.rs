@@ -18,7 +18,7 @@ use crate::wait::wait_timeout;
 /// What one process is held to.
 #[derive(Debug, Clone)]
 pub struct ProcessLimits {
-    /// Wall-clock limit, from the moment the process has started.
+    /// Wall-clock limit, from just before the process is started.
     pub timeout: Duration,
     /// Bytes kept of each of stdout and stderr; past that it is stopped.
     pub output_cap: usize,
@@ -63,9 +63,10 @@ pub fn supervise(
             });
         }
     }
-    let mut child = spawn_retrying_busy(cmd)?;
-    // `spawn` returns after a successful `exec`: the limit starts now.
+    // The clock starts before `spawn`: the program may run for a while
+    // before `spawn` returns to a busy runner, and that time counts.
     let started = Instant::now();
+    let mut child = spawn_retrying_busy(cmd)?;
     let deadline = started + limits.timeout;
     let pgid = child.id() as i32;
     let pidfd = pidfd_open(pgid);
@@ -89,8 +90,11 @@ pub fn supervise(
     };
     loop {
         if status.is_none() {
+            let exited = child.try_wait()?;
+            // Read after `try_wait`: an exit seen after the deadline counts as
+            // over the limit even if the runner was slow to look.
             let now = Instant::now();
-            if let Some(s) = child.try_wait()? {
+            if let Some(s) = exited {
                 kill_group(pgid);
                 after_exit();
                 status = Some(s);
