@@ -391,3 +391,30 @@ fn a_program_sleeping_past_the_limit_is_called_idle() {
         Exit::TimedOut { limit: Duration::from_secs(6), activity: playground::Activity::Idle }
     );
 }
+
+#[test]
+fn callers_in_the_readers_code_are_listed_with_their_names() {
+    let report = deadlock(
+        r#"use std::sync::Mutex;
+
+fn report(total: &Mutex<u64>) {
+    println!("total is now {}", total.lock().unwrap()); // locks again
+}
+
+fn add(total: &Mutex<u64>, n: u64) {
+    let mut guard = total.lock().unwrap();
+    *guard += n;
+    report(total); // `guard` is still alive here
+}
+
+fn main() {
+    let total = Mutex::new(0);
+    add(&total, 5);
+    println!("done");
+}
+"#,
+    );
+    let frames: Vec<(&str, u32)> =
+        report.threads[0].frames.iter().map(|f| (f.function.as_str(), f.line)).collect();
+    assert_eq!(frames, [("report", 4), ("add", 10), ("main", 15)], "{report}");
+}

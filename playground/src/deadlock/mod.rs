@@ -139,15 +139,17 @@ impl fmt::Display for DeadlockReport {
             let mut frames = thread.frames.iter();
             match frames.next() {
                 Some(first) => {
-                    writeln!(f, " at {}:{}, in `{}`", first.file, first.line, first.function)?;
+                    writeln!(f, " at {}:{}, in {}", first.file, first.line, function(&first.function))?;
                     if let Some(code) = &first.code {
                         writeln!(f, "      {code}")?;
                     }
                     for caller in frames {
                         writeln!(
                             f,
-                            "    called at {}:{}, in `{}`",
-                            caller.file, caller.line, caller.function
+                            "    called at {}:{}, in {}",
+                            caller.file,
+                            caller.line,
+                            function(&caller.function)
                         )?;
                     }
                 }
@@ -168,6 +170,16 @@ impl fmt::Display for DeadlockReport {
             "(Go would say \"fatal error: all goroutines are asleep - deadlock!\". Rust has no such check; \
              this runner watches the program's threads.)"
         )
+    }
+}
+
+/// `` `transfer` ``, or "a closure" for the compiler's closure names.
+fn function(name: &str) -> String {
+    // `{closure#0}` in the line tables, `{{closure}}` in the symbol table.
+    if name.rsplit("::").next().is_some_and(|last| last.trim_start_matches('{').starts_with("closure")) {
+        "a closure".to_string()
+    } else {
+        format!("`{name}`")
     }
 }
 
@@ -206,7 +218,7 @@ mod tests {
             text.contains("  main waits for a lock at src/main.rs:3, in `main`\n      let _x = b.lock();\n"),
             "{text}"
         );
-        assert!(text.contains("  thread 1 waits for a lock at src/main.rs:1, in `transfer`\n      a.lock();\n    called at src/main.rs:2, in `main::{closure#0}`\n"), "{text}");
+        assert!(text.contains("  thread 1 waits for a lock at src/main.rs:1, in `transfer`\n      a.lock();\n    called at src/main.rs:2, in a closure\n"), "{text}");
         assert!(text.contains("blocked for 1.0 s"), "{text}");
         assert!(text.contains("all goroutines are asleep"), "{text}");
         assert_eq!(report.headline(), "deadlock — all 2 threads were asleep for good");

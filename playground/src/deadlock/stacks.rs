@@ -297,12 +297,16 @@ impl Modules {
                 out.push(Symbolized { function, file, line });
             }
         }
+        // The line tables may leave a function nameless (rustc gives
+        // `main::main` no name in them): the symbol table knows it.
+        let symbol =
+            || symbols.find_symbol(svma).map(|s| addr2line::demangle_auto(s.into(), None).into_owned());
         if out.is_empty() {
-            let function = symbols
-                .find_symbol(svma)
-                .map(|s| addr2line::demangle_auto(s.into(), None).into_owned())
-                .unwrap_or_default();
-            out.push(Symbolized { function, file: None, line: None });
+            out.push(Symbolized { function: symbol().unwrap_or_default(), file: None, line: None });
+        } else if let Some(outer) = out.last_mut()
+            && outer.function.is_empty()
+        {
+            outer.function = symbol().unwrap_or_default();
         }
         out
     }
