@@ -214,6 +214,9 @@ impl Runner {
         }
         let mut output = output?;
         if let Exit::Deadlock(report) = &mut output.exit {
+            if req.tests {
+                report.drop_test_harness_frames();
+            }
             report.quote_source("src/main.rs", &req.code);
         }
         Ok(output)

@@ -203,6 +203,10 @@ fn a_deadlocked_test_is_found_in_test_mode() {
     let relocking =
         report.threads.iter().find(|t| t.name.as_deref() == Some("relocks")).expect("the test's thread");
     assert_eq!(relocking.frames[0].line, 5, "{report}");
+    let harness =
+        report.threads.iter().find(|t| t.name.as_deref() == Some("main")).expect("libtest's thread");
+    assert_eq!(harness.waits_for, WaitKind::Channel, "{report}");
+    assert!(harness.frames.is_empty(), "libtest's generated main is no code of the reader's: {report}");
 }
 
 /// Runs `code` and checks it finished normally with `stdout`, no report.

@@ -110,6 +110,14 @@ impl DeadlockReport {
         }
     }
 
+    /// Drops the frames of libtest's generated `main` (rustc places it at
+    /// line 1 of the crate), which are no code of the reader's.
+    pub fn drop_test_harness_frames(&mut self) {
+        for thread in &mut self.threads {
+            thread.frames.retain(|f| !(f.function == "main" && f.line == 1));
+        }
+    }
+
     /// How each thread is called in the report: its name, else `thread N`
     /// counting unnamed threads in the order they were started.
     pub fn labels(&self) -> Vec<String> {
