@@ -121,14 +121,16 @@ impl fmt::Display for Exit {
             Exit::TimedOut { limit, activity } => {
                 write!(f, "was stopped at the time limit ({}): ", seconds(*limit))?;
                 match activity {
-                    Activity::Busy => write!(f, "it was still running — an infinite loop or a spin?"),
+                    Activity::Busy => {
+                        write!(f, "it did not finish and was still running — an infinite loop or a spin?")
+                    }
                     Activity::Idle => write!(
                         f,
-                        "it was waiting (sleeping, a wait with a timeout, or another process) and did not finish"
+                        "it did not finish; it was waiting (sleeping, a wait with a timeout, or another process)"
                     ),
                     Activity::PartlyBlocked { blocked, threads } => write!(
                         f,
-                        "{blocked} of its {threads} threads were blocked for good while the others ran — a partial deadlock"
+                        "it did not finish; {blocked} of its {threads} threads were blocked for good while the others ran — a partial deadlock"
                     ),
                 }
             }

@@ -236,7 +236,7 @@ fn runaway_programs_are_stopped() {
     let busy = server.run("fn main() { loop {} }");
     busy.assert_error(
         200,
-        "The program was stopped at the time limit (2 s): it was still running — an infinite loop or a spin?",
+        "The program was stopped at the time limit (2 s): it did not finish and was still running — an infinite loop or a spin?",
     );
     busy.assert_error(200, "This run hit the playground's time limit (2 s).");
     busy.assert_error(200, "`cargo run`");
@@ -263,7 +263,9 @@ fn runaway_programs_are_stopped() {
             let _guard = m.lock().unwrap();
             std::thread::sleep(std::time::Duration::from_secs(60));
         }"#;
-    server.run(sleeper).assert_error(200, "it was waiting (sleeping, a wait with a timeout");
+    server
+        .run(sleeper)
+        .assert_error(200, "it did not finish; it was waiting (sleeping, a wait with a timeout");
     let threads = r#"
         fn main() {
             let handles: Vec<_> = (0..400)
