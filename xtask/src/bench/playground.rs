@@ -5,7 +5,9 @@
 //! be faster) with a POST to the local server's `/evaluate.json` (HTTP, JSON,
 //! queue, leased uid, limits, temp dirs, cache store). Each run changes a
 //! comment so neither side hits a cache. Then it re-sends one unchanged
-//! snippet, which the binary cache answers without compiling.
+//! snippet, which the binary cache answers without compiling. Last, the
+//! deadlock detector: the time from a deadlock to its report over the
+//! shapes the book shows, and the detector's cost on a normal snippet.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -80,6 +82,147 @@ fn main() {
     println!("every interleaving ends with 2");
 }
 "#;
+
+/// The deadlock shapes of issue 13; each prints `DEADLOCK_AT <ns since the
+/// epoch>` just before its last thread blocks for good.
+const SHAPES: &[(&str, &str)] = &[
+    (
+        "relock",
+        r#"use std::sync::Mutex;
+fn main() {
+    let m = Mutex::new(0);
+    let _a = m.lock().unwrap();
+    println!("DEADLOCK_AT {}", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos());
+    let _b = m.lock().unwrap();
+}
+"#,
+    ),
+    (
+        "AB-BA",
+        r#"use std::sync::{Arc, Barrier, Mutex};
+use std::thread;
+fn main() {
+    let (a, b, both) = (Arc::new(Mutex::new(0)), Arc::new(Mutex::new(0)), Arc::new(Barrier::new(2)));
+    let (a2, b2, both2) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&both));
+    let _t = thread::spawn(move || {
+        let _a = a2.lock().unwrap();
+        both2.wait();
+        let _b = b2.lock().unwrap();
+    });
+    let _b = b.lock().unwrap();
+    both.wait();
+    println!("DEADLOCK_AT {}", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos());
+    let _a = a.lock().unwrap();
+}
+"#,
+    ),
+    (
+        "Condvar nobody notifies",
+        r#"use std::sync::{Condvar, Mutex};
+fn main() {
+    let (m, cv) = (Mutex::new(false), Condvar::new());
+    let g = m.lock().unwrap();
+    println!("DEADLOCK_AT {}", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos());
+    let _g = cv.wait(g).unwrap();
+}
+"#,
+    ),
+    (
+        "recv, sender kept",
+        r#"fn main() {
+    let (tx, rx) = std::sync::mpsc::channel::<u32>();
+    println!("DEADLOCK_AT {}", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos());
+    let _ = rx.recv();
+    drop(tx);
+}
+"#,
+    ),
+    (
+        "join on a thread blocked on our lock",
+        r#"use std::sync::{Arc, Mutex};
+fn main() {
+    let m = Arc::new(Mutex::new(0));
+    let g = m.lock().unwrap();
+    let m2 = Arc::clone(&m);
+    let t = std::thread::spawn(move || *m2.lock().unwrap() += 1);
+    println!("DEADLOCK_AT {}", std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos());
+    t.join().unwrap();
+    drop(g);
+}
+"#,
+    ),
+];
+
+/// A normal snippet that runs for a while: four threads sharing a counter.
+const NORMAL: &str = r#"use std::sync::{Arc, Mutex};
+use std::thread;
+fn main() {
+    let counter = Arc::new(Mutex::new(0u64));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let counter = Arc::clone(&counter);
+            thread::spawn(move || {
+                for _ in 0..400_000 {
+                    *counter.lock().unwrap() += 1;
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    println!("total: {}", *counter.lock().unwrap());
+}
+"#;
+
+/// Time from each shape's `DEADLOCK_AT` to the runner's report, `n` runs
+/// of each (compiled once, then from the cache).
+fn detection_latency(runner: &Runner, n: usize) -> Result<Vec<Duration>> {
+    let mut samples = Vec::new();
+    for (name, code) in SHAPES {
+        for _ in 0..n {
+            let report = runner.execute(&Request::new(*code, Edition::E2021))?;
+            let reported = std::time::UNIX_EPOCH.elapsed()?;
+            let run = report.run.with_context(|| format!("{name}: did not compile"))?;
+            if !matches!(run.exit, playground::Exit::Deadlock(_)) {
+                bail!("{name}: expected a deadlock report, the program {}", run.exit);
+            }
+            let at: u128 = run
+                .stdout
+                .split_whitespace()
+                .nth(1)
+                .and_then(|t| t.parse().ok())
+                .with_context(|| format!("{name}: no DEADLOCK_AT line in {:?}", run.stdout))?;
+            samples.push(reported.saturating_sub(Duration::from_nanos(at as u64)));
+        }
+    }
+    Ok(samples)
+}
+
+/// Wall time of the normal snippet (a cache hit: the run only), alternating
+/// a runner with the detector and one without over the same cache.
+fn detector_overhead(runner: &Runner, n: usize) -> Result<(Stats, Stats)> {
+    let cache = runner.cache().dir().to_path_buf();
+    let without = Runner::new(runner.deps().clone(), Limits::default(), cache)?.with_detector(None);
+    let req = Request::new(NORMAL, Edition::E2021);
+    runner.execute(&req)?;
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        for (r, samples) in [(runner, &mut on), (&without, &mut off)] {
+            let started = Instant::now();
+            let report = r.execute(&req)?;
+            let elapsed = started.elapsed();
+            if !report.cached || !report.run.as_ref().is_some_and(|run| run.exit.success()) {
+                bail!(
+                    "the normal snippet should run from the cache and succeed: {:?}",
+                    report.failure_summary()
+                );
+            }
+            samples.push(elapsed);
+        }
+    }
+    Ok((stats(&on), stats(&off)))
+}
 
 /// p50 and p95 of some durations, in ms.
 struct Stats {
@@ -163,6 +306,25 @@ pub fn run(runs: usize) -> Result<()> {
     }
     let speedup = std_served / rerun.p50;
     println!("  re-run ≥ 5× faster than a first run: {speedup:.1}× — {}", verdict(speedup >= 5.0));
+
+    println!();
+    let per_shape = (runs / 2).max(10);
+    println!("deadlock detector: {per_shape} runs of each of {} deadlock shapes", SHAPES.len());
+    let latency = stats(&detection_latency(&runner, per_shape)?);
+    let (with, without) = detector_overhead(&runner, runs)?;
+    let cost = with.p50 / without.p50 - 1.0;
+    println!("| detector | p50 | p95 |");
+    println!("|---|---|---|");
+    println!("| deadlock → report (all shapes) | {:.0} ms | {:.0} ms |", latency.p50, latency.p95);
+    println!("| normal snippet, detector off | {:.0} ms | {:.0} ms |", without.p50, without.p95);
+    println!("| normal snippet, detector on | {:.0} ms | {:.0} ms |", with.p50, with.p95);
+    println!("targets:");
+    println!(
+        "  deadlock → report p50 ≤ 1.5 s: {:.2} s — {}",
+        latency.p50 / 1000.0,
+        verdict(latency.p50 <= 1500.0)
+    );
+    println!("  detector overhead ≤ 2%: {:+.1}% — {}", cost * 100.0, verdict(cost <= 0.02));
     let _ = std::fs::remove_dir_all(&floor_dir);
     Ok(())
 }
