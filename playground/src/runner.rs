@@ -60,7 +60,7 @@ impl Runner {
         }
         let uids = match limits.run_as {
             RunAs::Auto if sandbox::is_root() => Some(UidRange::default()),
-            RunAs::Auto => None,
+            RunAs::Auto | RunAs::CurrentUser => None,
             RunAs::Uids(range) => Some(range),
         };
         let sandbox = Sandbox::new(uids, cache.dir())?;

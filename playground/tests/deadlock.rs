@@ -422,3 +422,38 @@ fn main() {
         report.threads[0].frames.iter().map(|f| (f.function.as_str(), f.line)).collect();
     assert_eq!(frames, [("report", 4), ("add", 10), ("main", 15)], "{report}");
 }
+
+#[test]
+fn deadlocks_are_found_when_programs_run_as_the_runners_own_user() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let deps = DepSet::prebuild(workspace, "examples").unwrap();
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground-cache-deadlock-own-user");
+    let limits = Limits {
+        run_timeout: Duration::from_secs(6),
+        run_as: playground::RunAs::CurrentUser,
+        ..Limits::default()
+    };
+    let runner = Runner::new(deps, limits, cache).unwrap();
+    assert!(!runner.sandboxed());
+    let report = runner.execute(&Request::new(AB_BA, Edition::E2021)).unwrap();
+    let Some(Exit::Deadlock(report)) = report.run.map(|r| r.exit) else { panic!("expected a deadlock") };
+    assert_eq!(report.threads.len(), 2, "{report}");
+    assert_eq!(report.threads[0].frames[0].line, 16, "{report}");
+    assert_eq!(report.no_stacks, None);
+}
+
+#[test]
+fn without_stacks_the_report_still_says_deadlock_and_why() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let deps = DepSet::prebuild(workspace, "examples").unwrap();
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground-cache-deadlock-no-stacks");
+    let config = playground::deadlock::DetectorConfig { stacks: false, ..Default::default() };
+    let runner = Runner::new(deps, Limits::default(), cache).unwrap().with_detector(Some(config));
+    let report = runner.execute(&Request::new(AB_BA, Edition::E2021)).unwrap();
+    let Some(Exit::Deadlock(report)) = report.run.map(|r| r.exit) else { panic!("expected a deadlock") };
+    assert_eq!(report.threads.len(), 2, "{report}");
+    assert!(report.threads.iter().all(|t| t.frames.is_empty()));
+    let text = report.to_string();
+    assert!(text.starts_with("Deadlock: all 2 threads are asleep"), "{text}");
+    assert!(text.contains("(Where they wait is unknown: taking stacks is turned off.)"), "{text}");
+}

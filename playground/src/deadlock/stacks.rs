@@ -3,9 +3,10 @@
 //! of every loaded ELF file (gimli) to walk the stack, and the snippet's
 //! line tables (addr2line) to name functions, files and lines.
 //!
-//! No debugger is needed, and it takes milliseconds: gdb in batch mode took
-//! 0.75–1 s per program on the development machine (it loads the debug info
-//! of all of std), which would nearly double the time to a report. The
+//! No debugger is needed: gdb in batch mode took 0.75–1 s per program on the
+//! development machine (it loads the debug info of all of std), which would
+//! nearly double the time to a report. Here, only loading the line tables
+//! takes time, and the detector does it during its grace period. The
 //! runner is the program's parent, so ptrace is allowed even under Yama's
 //! `ptrace_scope=1`; as root it may trace the leased uids.
 
@@ -37,9 +38,23 @@ pub struct Symbolized {
 /// Frames deeper than this are not walked (recursion, or a corrupt stack).
 const MAX_FRAMES: usize = 64;
 
-/// The stack of each of `tids` (threads of `pid`), innermost frame first.
-/// `Err` says, in words, why stacks could not be had.
-pub fn take(pid: i32, tids: &[i32]) -> Result<BTreeMap<i32, Vec<Symbolized>>, String> {
+/// The program's line tables, loaded ahead of [`take`]: decompressing them
+/// is most of the work (about 0.2 s on a loaded machine), so the detector
+/// does it while it waits out its grace period.
+pub fn line_tables(pid: i32) -> Result<addr2line::Loader, String> {
+    // Through /proc: the binary itself may have been unlinked since.
+    addr2line::Loader::new(format!("/proc/{pid}/exe"))
+        .map_err(|e| format!("cannot read the program's line tables ({e})"))
+}
+
+/// The stack of each of `tids` (threads of `pid`), innermost frame first,
+/// named with `symbols` (from [`line_tables`]). `Err` says, in words, why
+/// stacks could not be had.
+pub fn take(
+    pid: i32,
+    tids: &[i32],
+    symbols: &addr2line::Loader,
+) -> Result<BTreeMap<i32, Vec<Symbolized>>, String> {
     if !cfg!(target_arch = "x86_64") {
         return Err("stacks are only taken on x86-64 Linux".into());
     }
@@ -48,9 +63,6 @@ pub fn take(pid: i32, tids: &[i32]) -> Result<BTreeMap<i32, Vec<Symbolized>>, St
         .map_err(|e| format!("cannot find the program's binary ({e})"))?;
     let exe = PathBuf::from(exe.to_string_lossy().trim_end_matches(" (deleted)"));
     let modules = Modules::load(pid, &exe)?;
-    // Through /proc: the binary itself may have been unlinked since.
-    let symbols = addr2line::Loader::new(format!("/proc/{pid}/exe"))
-        .map_err(|e| format!("cannot read the program's line tables ({e})"))?;
     let mut out = BTreeMap::new();
     for (tid, regs) in regs {
         let pcs = modules.unwind(pid, regs);
@@ -58,7 +70,7 @@ pub fn take(pid: i32, tids: &[i32]) -> Result<BTreeMap<i32, Vec<Symbolized>>, St
         for (i, pc) in pcs.into_iter().enumerate() {
             // A return address points after the call: look up the call itself.
             let probe = if i == 0 { pc } else { pc - 1 };
-            frames.extend(modules.symbolize(&symbols, probe));
+            frames.extend(modules.symbolize(symbols, probe));
         }
         out.insert(tid, frames);
     }

@@ -52,6 +52,10 @@ pub struct Detector {
     cpu_total: u64,
     /// The last sample at which the program had used CPU since the one before.
     last_busy: Instant,
+    /// When the previous sample was taken.
+    last_sample: Instant,
+    /// The program's line tables, loaded once every thread looks blocked.
+    line_tables: Option<Result<addr2line::Loader, String>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +77,17 @@ impl Detector {
     /// runner's own user (`None`).
     pub fn new(config: DetectorConfig, uid: Option<u32>) -> Detector {
         let now = Instant::now();
-        Detector { config, uid, pid: 0, next: now, threads: BTreeMap::new(), cpu_total: 0, last_busy: now }
+        Detector {
+            config,
+            uid,
+            pid: 0,
+            next: now,
+            threads: BTreeMap::new(),
+            cpu_total: 0,
+            last_busy: now,
+            last_sample: now,
+            line_tables: None,
+        }
     }
 
     /// The program has started as `pid`.
@@ -81,6 +95,7 @@ impl Detector {
         self.pid = pid;
         self.next = now + self.config.interval;
         self.last_busy = now;
+        self.last_sample = now;
     }
 
     /// When the next sample is due.
@@ -99,6 +114,11 @@ impl Detector {
         self.observe(now);
         let last_to_block = self.threads.values().map(|t| t.blocked_since).collect::<Option<Vec<_>>>()?;
         let since = last_to_block.into_iter().max()?;
+        if self.config.stacks && self.line_tables.is_none() {
+            // Probably a deadlock: get the slow part of the stacks done
+            // while the grace period runs.
+            self.line_tables = Some(stacks::line_tables(self.pid));
+        }
         if now.duration_since(since) < self.config.grace || self.other_processes_alive() {
             return None;
         }
@@ -132,9 +152,15 @@ impl Detector {
         for (tid, s) in seen {
             cpu_total += s.cpu_ns;
             let before = self.threads.get(&tid);
+            // No CPU used since the previous sample, and in an untimed wait
+            // now: it cannot have entered the wait without running, so it
+            // has been in it since that sample.
             let still = s.untimed_wait && before.is_some_and(|b| b.cpu_ns == s.cpu_ns);
-            let blocked_since =
-                if still { Some(before.and_then(|b| b.blocked_since).unwrap_or(now)) } else { None };
+            let blocked_since = if still {
+                Some(before.and_then(|b| b.blocked_since).unwrap_or(self.last_sample))
+            } else {
+                None
+            };
             threads.insert(tid, Track { cpu_ns: s.cpu_ns, blocked_since });
         }
         let same_threads = threads.keys().eq(self.threads.keys());
@@ -143,6 +169,7 @@ impl Detector {
         }
         self.cpu_total = cpu_total;
         self.threads = threads;
+        self.last_sample = now;
     }
 
     /// Another live process of the run (a child it waits for, or one it
@@ -158,10 +185,15 @@ impl Detector {
         others > 0
     }
 
-    fn report(&self, blocked_for: Duration) -> DeadlockReport {
+    fn report(&mut self, blocked_for: Duration) -> DeadlockReport {
         let tids: Vec<i32> = self.threads.keys().copied().collect();
         let (stacks, no_stacks) = if self.config.stacks {
-            match stacks::take(self.pid, &tids) {
+            let taken = match self.line_tables.take() {
+                Some(Ok(symbols)) => stacks::take(self.pid, &tids, &symbols),
+                Some(Err(why)) => Err(why),
+                None => stacks::line_tables(self.pid).and_then(|s| stacks::take(self.pid, &tids, &s)),
+            };
+            match taken {
                 Ok(stacks) => (stacks, None),
                 Err(why) => (BTreeMap::new(), Some(why)),
             }
