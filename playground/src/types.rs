@@ -115,7 +115,7 @@ impl fmt::Display for Exit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Exit::Code(c) => write!(f, "exited with status {c}"),
-            Exit::Signal(9) => write!(f, "was killed (signal 9)"),
+            Exit::Signal(9) => write!(f, "was killed (signal 9) — out of memory or over a limit"),
             Exit::Signal(25) => write!(f, "was stopped for writing a file larger than the limit (signal 25)"),
             Exit::Signal(s) => write!(f, "was killed by signal {s}"),
             Exit::TimedOut { limit, activity } => {

@@ -146,7 +146,15 @@ impl Detector {
 
     /// Updates every thread's track from `/proc`.
     fn observe(&mut self, now: Instant) {
-        let seen = sample_threads(self.pid);
+        let mut seen = sample_threads(self.pid, &self.threads);
+        // A thread that could not be read (or that a racing directory
+        // listing skipped) must not leave the others looking alone: then
+        // nobody counts as blocked in this sample.
+        if thread_count(self.pid) != Some(seen.len()) {
+            for (_, s) in &mut seen {
+                s.untimed_wait = false;
+            }
+        }
         let mut cpu_total = 0;
         let mut threads = BTreeMap::new();
         for (tid, s) in seen {
@@ -220,7 +228,10 @@ impl Detector {
 }
 
 /// Every thread of `pid`: CPU time and whether it is in an untimed wait.
-fn sample_threads(pid: i32) -> Vec<(i32, Seen)> {
+/// The system call is only read for threads whose CPU time is the same as
+/// in `before` (a thread that ran cannot count as blocked anyway): a busy
+/// program costs one read per thread.
+fn sample_threads(pid: i32, before: &BTreeMap<i32, Track>) -> Vec<(i32, Seen)> {
     let mut out = Vec::new();
     let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else { return out };
     for task in tasks.flatten() {
@@ -231,11 +242,22 @@ fn sample_threads(pid: i32) -> Vec<(i32, Seen)> {
             .and_then(|s| s.split_whitespace().next()?.parse().ok())
             .or_else(|| fs::read_to_string(dir.join("stat")).ok().and_then(|s| cpu_from_stat(&s)));
         let Some(cpu_ns) = cpu_ns else { continue };
+        let ran = before.get(&tid).is_none_or(|b| b.cpu_ns != cpu_ns);
         let untimed_wait =
-            fs::read_to_string(dir.join("syscall")).is_ok_and(|s| is_untimed_futex_wait(s.trim()));
+            !ran && fs::read_to_string(dir.join("syscall")).is_ok_and(|s| is_untimed_futex_wait(s.trim()));
         out.push((tid, Seen { cpu_ns, untimed_wait }));
     }
     out
+}
+
+/// The number of threads of `pid` (`num_threads` of its `stat` line).
+fn thread_count(pid: i32) -> Option<usize> {
+    num_threads(&fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// `num_threads` of a `stat` line (field 20, 1-based; the name may hold spaces).
+fn num_threads(stat: &str) -> Option<usize> {
+    stat.rsplit_once(')')?.1.split_whitespace().nth(17)?.parse().ok()
 }
 
 /// `utime + stime` of a `stat` line, in nanoseconds (at 100 ticks a second).
@@ -403,6 +425,14 @@ mod tests {
             f("std::sync::Mutex::lock", None),
         ];
         assert_eq!(wait_kind(&park), WaitKind::Other);
+    }
+
+    #[test]
+    fn the_thread_count_comes_from_the_stat_line() {
+        let stat = "7180 (dl (x)) S 1 7180 7180 0 -1 4194560 120 0 0 0 3 2 0 0 20 0 2 0 5000 0 0";
+        assert_eq!(num_threads(stat), Some(2));
+        assert_eq!(num_threads("garbage"), None);
+        assert!(thread_count(std::process::id() as i32).is_some_and(|n| n >= 1));
     }
 
     #[test]
