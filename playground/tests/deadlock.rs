@@ -2,9 +2,8 @@
 //! the book shows is recognised and named, and programs that only wait for a
 //! while are left alone.
 //!
-//! Runs get the default 10 s, so a program that only waits has room even on a
-//! loaded machine; the
-//! detector's verdict comes after about 1 s.
+//! Runs get the default 10 s, so a program that only waits has room even on
+//! a loaded machine; the detector's verdict comes after about 1 s.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
