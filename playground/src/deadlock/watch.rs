@@ -227,6 +227,19 @@ impl Detector {
     }
 }
 
+/// The mean time one sample of `pid`'s threads takes, over `samples`
+/// samples in a row (for `cargo xtask bench playground`): divided by the
+/// interval, the share of a core the detector costs while a program runs.
+pub fn sample_cost(pid: i32, samples: u32) -> (Duration, usize) {
+    let mut detector = Detector::new(DetectorConfig { stacks: false, ..DetectorConfig::default() }, None);
+    let started = Instant::now();
+    detector.start(pid, started);
+    for _ in 0..samples.max(1) {
+        detector.observe(Instant::now());
+    }
+    (started.elapsed() / samples.max(1), detector.threads.len())
+}
+
 /// Every thread of `pid`: CPU time and whether it is in an untimed wait.
 /// The system call is only read for threads whose CPU time is the same as
 /// in `before` (a thread that ran cannot count as blocked anyway): a busy
