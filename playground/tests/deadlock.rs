@@ -42,7 +42,7 @@ fn deadlock(code: &str) -> playground::DeadlockReport {
     }
 }
 
-const AB_BA: &str = r#"use std::sync::{Arc, Barrier, Mutex};
+const OPPOSITE_ORDERS: &str = r#"use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
 fn main() {
@@ -63,8 +63,8 @@ fn main() {
 "#;
 
 #[test]
-fn ab_ba_names_both_threads_and_their_lines() {
-    let report = deadlock(AB_BA);
+fn two_locks_in_opposite_orders_name_both_threads_and_their_lines() {
+    let report = deadlock(OPPOSITE_ORDERS);
     println!("{report}");
     assert_eq!(report.threads.len(), 2, "{report}");
     let main = &report.threads[0];
@@ -435,7 +435,7 @@ fn deadlocks_are_found_when_programs_run_as_the_runners_own_user() {
     };
     let runner = Runner::new(deps, limits, cache).unwrap();
     assert!(!runner.sandboxed());
-    let report = runner.execute(&Request::new(AB_BA, Edition::E2021)).unwrap();
+    let report = runner.execute(&Request::new(OPPOSITE_ORDERS, Edition::E2021)).unwrap();
     let Some(Exit::Deadlock(report)) = report.run.map(|r| r.exit) else { panic!("expected a deadlock") };
     assert_eq!(report.threads.len(), 2, "{report}");
     assert_eq!(report.threads[0].frames[0].line, 16, "{report}");
@@ -449,7 +449,7 @@ fn without_stacks_the_report_still_says_deadlock_and_why() {
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("playground-cache-deadlock-no-stacks");
     let config = playground::deadlock::DetectorConfig { stacks: false, ..Default::default() };
     let runner = Runner::new(deps, Limits::default(), cache).unwrap().with_detector(Some(config));
-    let report = runner.execute(&Request::new(AB_BA, Edition::E2021)).unwrap();
+    let report = runner.execute(&Request::new(OPPOSITE_ORDERS, Edition::E2021)).unwrap();
     let Some(Exit::Deadlock(report)) = report.run.map(|r| r.exit) else { panic!("expected a deadlock") };
     assert_eq!(report.threads.len(), 2, "{report}");
     assert!(report.threads.iter().all(|t| t.frames.is_empty()));

@@ -98,7 +98,7 @@ fn main() {
 "#,
     ),
     (
-        "AB-BA",
+        "two locks, opposite orders",
         r#"use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 fn main() {

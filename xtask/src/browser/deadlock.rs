@@ -1,4 +1,4 @@
-//! Browser test: ▶ Run on the book's AB-BA example shows the deadlock
+//! Browser test: ▶ Run on the book's opposite-lock-order example shows the deadlock
 //! detector's report, with every line the page shows, well before the time
 //! limit.
 
@@ -11,12 +11,12 @@ use super::pages::{BookPage, js};
 use super::{Browser, SNIPPET_RUN_TIMEOUT};
 
 /// The page and the block: the transfer example whose barrier makes the
-/// AB-BA deadlock happen on every run.
+/// opposite-order deadlock happen on every run.
 const PAGE: &str = "mistakes/deadlocks.html";
 const NEEDLES: &[&str] = &["both_hold_one.wait()", "fn transfer"];
 
 /// Runs the block and compares; the note says how long the report took.
-pub async fn ab_ba_report(b: &Browser) -> Result<String> {
+pub async fn opposite_orders_report(b: &Browser) -> Result<String> {
     let page = BookPage::open(b, PAGE).await?;
     let n = page.block_containing(NEEDLES).await?;
     let shown: Option<String> = js(
@@ -28,7 +28,7 @@ pub async fn ab_ba_report(b: &Browser) -> Result<String> {
         vec![json!(n)],
     )
     .await?;
-    let shown = shown.context("no `text,output` block follows the AB-BA example")?;
+    let shown = shown.context("no `text,output` block follows the opposite-order example")?;
     let started = Instant::now();
     page.run(n).await?;
     let got = page.output(n, SNIPPET_RUN_TIMEOUT + Duration::from_secs(20)).await?;
