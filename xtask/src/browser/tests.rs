@@ -142,9 +142,11 @@ async fn settled_requests(b: &Browser) -> Result<Vec<String>> {
 }
 
 fn is_loopback(url: &str) -> bool {
-    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
-        return url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("about:");
-    };
+    // Before looking for "://": a data: URL may hold one (an SVG's xmlns).
+    if url.starts_with("data:") || url.starts_with("blob:") || url.starts_with("about:") {
+        return true;
+    }
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else { return false };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let name = host.rsplit_once(':').map_or(host, |(n, _)| n);
     matches!(name, "127.0.0.1" | "localhost" | "[::1]")
