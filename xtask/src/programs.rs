@@ -81,7 +81,6 @@ pub const PROGRAMS: &[Program] = &[
     },
     Program { name: "node", source: Source::Debian(&tools::NODE), used_by: "reader scripts; npm" },
     Program { name: "npm", source: Source::Debian(&tools::NPM), used_by: "browser tests (axe-core)" },
-    Program { name: "gdb", source: Source::Debian(&tools::GDB), used_by: "the playground's deadlock stacks" },
     Program { name: "(built)", source: Source::Built, used_by: "snippets, exercises, playground runs" },
 ];
 
@@ -101,6 +100,7 @@ const DYNAMIC: &[(&str, &str, &str)] = &[
     ("playground/src/deps.rs", "cargo()", "cargo"),
     ("playground/src/runner.rs", "&self.deps.rustc", "rustc"),
     ("playground/src/runner.rs", "bin", "(built)"),
+    ("playground/src/runner.rs", "&place.exe", "(built)"),
 ];
 
 /// Listed programs that the sources do not start themselves: another
@@ -324,7 +324,6 @@ fn package_bin(ident: &str) -> Option<&'static str> {
         ("CHROMEDRIVER", &tools::CHROMEDRIVER),
         ("NODE", &tools::NODE),
         ("NPM", &tools::NPM),
-        ("GDB", &tools::GDB),
     ]
     .into_iter()
     .find(|(name, _)| *name == ident)

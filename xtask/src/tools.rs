@@ -152,12 +152,9 @@ pub const CHROMEDRIVER: Package = Package { name: "chromium-driver", bin: "/usr/
 pub const NODE: Package = Package { name: "nodejs", bin: "node" };
 /// npm installs the pinned axe-core for the accessibility tests.
 pub const NPM: Package = Package { name: "npm", bin: "npm" };
-/// gdb in batch mode takes a deadlocked program's stacks (the playground's
-/// deadlock detector).
-pub const GDB: Package = Package { name: "gdb", bin: "gdb" };
 
 /// Every Debian package any check needs.
-pub const PACKAGES: &[&Package] = &[&CHROMIUM, &CHROMEDRIVER, &NODE, &NPM, &GDB];
+pub const PACKAGES: &[&Package] = &[&CHROMIUM, &CHROMEDRIVER, &NODE, &NPM];
 
 /// Whether every program of `packages` is there; as root, apt-get installs
 /// the missing ones first. Elsewhere a missing program is an error with

@@ -35,6 +35,7 @@ test_files! {
     underscores,
     keyboard,
     puzzles,
+    deadlock,
 }
 
 use std::fs;
