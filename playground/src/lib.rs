@@ -3,6 +3,7 @@
 
 pub mod deadlock;
 pub mod deps;
+pub mod diagnosis;
 pub mod runner;
 pub mod sandbox;
 pub mod server;

@@ -78,12 +78,14 @@ pub struct Request {
     pub tests: bool,
     /// Run the program after compiling it (false: compile only).
     pub run: bool,
+    /// `--cfg` options for rustc (`loom` compiles a program's `#[cfg(loom)]` code).
+    pub cfgs: Vec<String>,
 }
 
 impl Request {
     /// A debug build of `code` in `edition`, compiled and run.
     pub fn new(code: impl Into<String>, edition: Edition) -> Request {
-        Request { code: code.into(), edition, mode: Mode::Debug, tests: false, run: true }
+        Request { code: code.into(), edition, mode: Mode::Debug, tests: false, run: true, cfgs: Vec::new() }
     }
 }
 
@@ -332,12 +334,12 @@ impl Runner {
     }
 
     /// Everything that changes the binary: toolchain and dependencies (in
-    /// `deps_key`), edition, optimisation, test harness, and the code.
+    /// `deps_key`), edition, optimisation, test harness, `--cfg`s, and the code.
     fn cache_key(&self, req: &Request) -> String {
         let mut h1 = DefaultHasher::new();
-        (self.deps_key, req.edition, req.mode, req.tests, &req.code).hash(&mut h1);
+        (self.deps_key, req.edition, req.mode, req.tests, &req.cfgs, &req.code).hash(&mut h1);
         let mut h2 = DefaultHasher::new();
-        ("second half", h1.finish(), req.edition, req.mode, req.tests, &req.code).hash(&mut h2);
+        ("second half", h1.finish(), req.edition, req.mode, req.tests, &req.cfgs, &req.code).hash(&mut h2);
         format!("{:016x}{:016x}", h1.finish(), h2.finish())
     }
 
@@ -363,6 +365,9 @@ impl Runner {
             .arg(&out_bin);
         if req.tests {
             cmd.arg("--test");
+        }
+        for cfg in &req.cfgs {
+            cmd.arg("--cfg").arg(cfg);
         }
         let mut output = run_limited(&mut cmd, self.limits.compile_timeout, 256 * 1024, None, None, &|| ())?;
         if output.exit.success() {

@@ -17,10 +17,12 @@ struct Check {
 const CHECKS: &[Check] = &[
     Check { name: "pinned tools", slow: false, run: tools::install_all },
     Check { name: "formatting", slow: false, run: fmt },
+    Check { name: "exercise files", slow: false, run: exercises::check_consistency },
     Check { name: "clippy", slow: false, run: clippy },
     Check { name: "workspace tests", slow: false, run: workspace_tests },
     Check { name: "loom model checks", slow: true, run: loom },
-    Check { name: "exercises", slow: false, run: exercises::check },
+    Check { name: "exercises", slow: false, run: exercises::check_solutions },
+    Check { name: "fault corpus", slow: true, run: exercises::check_corpus },
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
     Check { name: "reader scripts", slow: false, run: reader::check_scripts },
     Check { name: "book build", slow: false, run: book::mdbook_build },
@@ -79,7 +81,8 @@ fn loom() -> Result<()> {
     cmd::step("loom model checks (--cfg loom, release, own target dir)");
     let mut cmd = cmd::cargo();
     cmd.env("RUSTFLAGS", "--cfg loom")
-        .args(["test", "--locked", "--release", "--package", "examples", "--target-dir", "target/loom"])
+        .args(["test", "--locked", "--release", "--package", "examples", "--target-dir"])
+        .arg(crate::paths::target_dir().join("loom"))
         .args(["--lib", "--", "loom"]);
     cmd::run(&mut cmd, "a loom model check failed (see the model's panic above)")
 }
