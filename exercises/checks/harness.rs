@@ -420,25 +420,27 @@ pub fn expect_total(what: &str, expected: u64, actual: u64, threads: u64, per_th
             .to_string()
     } else if actual == 0 {
         format!(
-            "Not one of the {expected} additions reached the value you returned, so none of them \
-             could have been lost to another thread. The threads changed something else: each got \
-             its own copy (a clone of the value or a new `Mutex`, instead of a clone of one `Arc`), \
-             or they had not run yet when you read it (join them first)."
-        )
-    } else if threads > 1 && per_thread > 0 && actual.is_multiple_of(per_thread) {
-        let whole = actual / per_thread;
-        format!(
-            "That is exactly {whole} of the {threads} threads' work: whole threads are missing. Some had \
-             not finished when you read the total (join every handle before reading), or their additions \
-             went to a copy."
+            "Not one of the {expected} additions reached the value you returned, so this is not a race \
+             between threads. The threads changed something else: each got its own copy (a clone of \
+             the value or a new `Mutex`, instead of a clone of one `Arc`), or they had not run yet \
+             when you read it (join them first)."
         )
     } else {
-        format!(
+        let mut why = format!(
             "{} additions are missing. Two mistakes give this: lost updates (a read and its write in \
              different critical sections, so another thread's write between them is overwritten), or \
              threads that had not finished when you read the total (join every thread first).",
             expected - actual
-        )
+        );
+        if threads > 1 && per_thread > 1 && actual.is_multiple_of(per_thread) {
+            let whole = actual / per_thread;
+            let _ = write!(
+                why,
+                " Here it is exactly {whole} of the {threads} threads' work, which points at threads that \
+                 had not finished."
+            );
+        }
+        why
     };
     fail(format!("{headline}\n\n{why}"));
 }
@@ -801,7 +803,7 @@ fn run_model(model: &Model) -> Result<String, String> {
     *CURRENT_MODEL.lock().unwrap_or_else(PoisonError::into_inner) = model.name;
     match model.kind {
         ModelKind::Interleavings => match explore(model.run) {
-            Ok(n) => Ok(format!("({n} interleavings)")),
+            Ok(n) => Ok(format!("({n} interleaving{})", if n == 1 { "" } else { "s" })),
             Err(first) => Err(model_failure(model.name, &first)),
         },
         ModelKind::Custom => {
@@ -843,11 +845,13 @@ pub fn main_models(models: &[Model], bundle: &'static Bundle) -> ExitCode {
                 if !MODEL_EXPLAINED.load(Ordering::SeqCst) {
                     say(&format!("FAILED\n\n{text}\n"), false);
                 }
-                say(
-                    "\nThe model checker found it by trying every order in which the threads can run: \
-                     a normal test run may pass many times and still miss it.\n",
-                    false,
-                );
+                if model.kind == ModelKind::Interleavings {
+                    say(
+                        "\nThe model checker found it by trying every order in which the threads can run: \
+                         a normal test run may pass many times and still miss it.\n",
+                        false,
+                    );
+                }
                 return ExitCode::FAILURE;
             }
         }

@@ -82,6 +82,11 @@ mod probe {
 }
 
 models! {
+    /// Your model on `FixedCounter`: it must pass in every interleaving.
+    Interleavings fn your_model_passes_on_fixed_counter() {
+        model::<FixedCounter>();
+    }
+
     /// Your model, on a counter that notices overlapping increments.
     Custom fn your_model_runs_two_increments_at_once() {
         use std::sync::atomic::Ordering;
@@ -97,11 +102,6 @@ models! {
                  threads before you join either (a thread joined right after it is spawned runs alone).",
             );
         }
-    }
-
-    /// Your model on `FixedCounter`: it must pass in every interleaving.
-    Interleavings fn your_model_passes_on_fixed_counter() {
-        model::<FixedCounter>();
     }
 
     /// Your model on `RacyCounter`: it must fail, with your assertion.

@@ -48,15 +48,16 @@ fn parts(exercise: &Exercise) -> [(&'static str, String); 3] {
     ]
 }
 
-/// The checker's part of `exercise`'s bundles, read from `exercises/`.
-pub fn tail(exercise: &Exercise) -> Result<String> {
+/// The checker's part of `exercise`'s bundles, read from `exercises/`, for
+/// a learner's file known as `label` (normally `exercises/src/<m>.rs`).
+pub fn tail(exercise: &Exercise, label: &str) -> Result<String> {
     let mut files = Vec::new();
     for (module, path) in parts(exercise) {
         let text =
             fs::read_to_string(dir().join(&path)).with_context(|| format!("reading exercises/{path}"))?;
         files.push((module, format!("exercises/{path}"), text));
     }
-    Ok(tail_of(&exercise.starter_label(), &files))
+    Ok(tail_of(label, &files))
 }
 
 /// The tail from the parts' texts: `files` are (module, path, contents).

@@ -26,8 +26,8 @@ pub struct Verdict {
     pub passed: bool,
     /// What to show the learner.
     pub text: String,
-    /// How long each step took (compile or run, and of which half).
-    pub timings: Vec<(&'static str, Duration)>,
+    /// How long each step took: (half, step, time).
+    pub timings: Vec<(&'static str, &'static str, Duration)>,
 }
 
 /// The runner exercise checks use: the playground's, with the crates
@@ -36,61 +36,79 @@ pub fn runner() -> Result<Runner> {
     crate::snippets::runner(Limits { run_timeout: RUN_LIMIT, ..Limits::default() })
 }
 
-/// Checks the file at `path` as `exercise`'s solution.
+/// Checks the file at `path` as `exercise`'s solution, printing as it goes.
 pub fn check_file(runner: &Runner, exercise: &Exercise, path: &Path) -> Result<Verdict> {
     let source = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    check_source(runner, exercise, &source, &mut |line| println!("{line}"))
+    let label = super::relative(path);
+    check_source(runner, exercise, &label, &source, &mut |text| print!("{text}"))
 }
 
-/// Checks `source` as `exercise`'s solution; `progress` hears what is
-/// happening (compiling, running) before the verdict is ready.
+/// Checks `source` (known to the learner as `label`) as `exercise`'s
+/// solution; `show` hears what happens as it happens: what is being
+/// compiled, then each half's report.
 pub fn check_source(
     runner: &Runner,
     exercise: &Exercise,
+    label: &str,
     source: &str,
-    progress: &mut dyn FnMut(&str),
+    show: &mut dyn FnMut(&str),
 ) -> Result<Verdict> {
-    let code = bundle::assemble(source, &bundle::tail(exercise)?);
+    let code = bundle::assemble(source, &bundle::tail(exercise, label)?);
     let map = SourceMap::of_bundle(&code);
     let mut verdict = Verdict { passed: false, text: String::new(), timings: Vec::new() };
+    let report_text = |verdict: &mut Verdict, show: &mut dyn FnMut(&str), text: &str| {
+        verdict.text.push_str(text);
+        show(text);
+    };
     for half in [Half::Scenarios, Half::Models] {
-        progress(match half {
-            Half::Scenarios => "Compiling your code with the scenarios (debug build)…",
-            Half::Models => "Compiling your code with the model checks (loom, release build)…",
-        });
+        let (compiling, step) = match half {
+            Half::Scenarios => ("Compiling your code with the scenarios (debug build)…\n", "scenarios"),
+            Half::Models => {
+                ("\nCompiling your code with the model checks (loom, release build)…\n", "models")
+            }
+        };
+        show(compiling);
         let started = Instant::now();
         let report = runner.execute(&half.request(code.clone()))?;
-        let (compile, run) = match half {
-            Half::Scenarios => ("compile (scenarios)", "run scenarios"),
-            Half::Models => ("compile (models)", "run models"),
-        };
-        if !report.cached {
-            verdict.timings.push((compile, started.elapsed()));
-        }
+        let took = started.elapsed();
+        let what = if report.cached { "run (already compiled)" } else { "compile and run" };
+        verdict.timings.push((step, what, took));
         if !report.compile.exit.success() {
             if half == Half::Models {
-                verdict.text.push_str(
+                report_text(
+                    &mut verdict,
+                    show,
                     "\nUnder the model checker your code is compiled against loom's locks and threads \
                      (`--cfg loom`), and that failed:\n",
                 );
             }
-            verdict.text.push_str(&diagnosis::compile_errors(&report.compile.stderr, &map));
+            report_text(&mut verdict, show, &diagnosis::compile_errors(&report.compile.stderr, &map));
             return Ok(verdict);
         }
-        let run_output = report.run.context("the runner compiled the check but did not run it")?;
-        verdict.timings.push((run, started.elapsed()));
-        verdict.text.push_str(&run_output.stdout);
-        if let Some(extra) = diagnosis::unexplained_exit(&run_output, &map) {
-            verdict.text.push('\n');
-            verdict.text.push_str(&extra);
+        let run = report.run.context("the runner compiled the check but did not run it")?;
+        report_text(&mut verdict, show, &run.stdout);
+        if let Some(extra) = diagnosis::unexplained_exit(&run, &map) {
+            report_text(&mut verdict, show, &format!("\n{extra}"));
         }
-        if !run_output.exit.success() {
+        if !run.exit.success() {
             return Ok(verdict);
-        }
-        if half == Half::Scenarios {
-            verdict.text.push('\n');
         }
     }
     verdict.passed = true;
     Ok(verdict)
+}
+
+impl Verdict {
+    /// "scenarios: compile and run 2.3 s; models: …", for the curious.
+    pub fn timing_line(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (step, what, took) in &self.timings {
+            let text = format!("{what} {:.1} s", took.as_secs_f64());
+            match parts.last_mut() {
+                Some(last) if last.starts_with(step) => *last = format!("{last}, {text}"),
+                _ => parts.push(format!("{step}: {text}")),
+            }
+        }
+        parts.join("; ")
+    }
 }

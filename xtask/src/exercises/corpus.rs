@@ -158,7 +158,7 @@ fn run_case(runner: &Runner, case: &Case) -> Result<Outcome> {
     let source = fs::read_to_string(&case.path).with_context(|| format!("reading {}", case.label))?;
     let started = Instant::now();
     for run in 1..=case.runs {
-        let verdict = check::check_source(runner, &case.exercise, &source, &mut |_| {})?;
+        let verdict = check::check_source(runner, &case.exercise, &case.label, &source, &mut |_| {})?;
         if let Err(problem) = judge(&case.expect, &verdict) {
             return Ok(Outcome {
                 label: case.label.clone(),

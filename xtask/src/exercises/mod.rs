@@ -159,6 +159,9 @@ pub struct Args {
     /// exercise or all.
     #[arg(long, conflicts_with_all = ["hint", "watch", "file"])]
     corpus: bool,
+    /// With --corpus: how many times to check each case.
+    #[arg(long, default_value_t = corpus::REPETITIONS, requires = "corpus")]
+    runs: usize,
 }
 
 /// The `cargo xtask exercises` command.
@@ -167,7 +170,7 @@ pub fn command(args: Args) -> Result<()> {
         return generated::sync();
     }
     if args.corpus {
-        return corpus::run(args.id.as_deref(), corpus::REPETITIONS);
+        return corpus::run(args.id.as_deref(), args.runs);
     }
     let Some(id) = args.id else {
         if args.hint || args.watch || args.file.is_some() {
@@ -197,7 +200,9 @@ fn show_list() -> Result<()> {
         println!("Checking {} (changed since the last check)…", names.join(", "));
         let runner = check::runner()?;
         for exercise in stale {
-            let verdict = check::check_file(&runner, exercise, &dir().join(exercise.starter()))?;
+            let source = fs::read_to_string(dir().join(exercise.starter()))?;
+            let verdict =
+                check::check_source(&runner, exercise, &exercise.starter_label(), &source, &mut |_| {})?;
             progress.record(exercise, verdict.passed);
             println!("  {:<12} {}", exercise.id, if verdict.passed { "solved" } else { "not yet" });
         }
@@ -259,7 +264,7 @@ fn check_one(exercise: &Exercise, file: Option<&Path>) -> Result<bool> {
     crate::cmd::step(&format!("Checking `{}`: {} ({})", exercise.id, exercise.title, relative(&path)));
     let runner = check::runner()?;
     let verdict = check::check_file(&runner, exercise, &path)?;
-    print!("{}", verdict.text);
+    println!("\n({})", verdict.timing_line());
     if file.is_none() {
         let mut progress = progress::Progress::load();
         progress.record(exercise, verdict.passed);
