@@ -10,7 +10,9 @@
 //! loom 0.7.3 lacks a few things std has; this file fills the two that the
 //! exercises need, under `cfg(loom)` only: `Condvar::wait_while` and
 //! `thread::scope`. (It has no `Barrier`, no `is_poisoned`, and a model runs
-//! at most 4 spawned threads; the checks stay within that.)
+//! at most 4 spawned threads; the checks stay within that.) Its `Mutex` also
+//! gets one addition, so that a `try_lock` can see a lock held by another
+//! thread (see [`Mutex`]).
 
 #[cfg(not(loom))]
 pub use std::sync::{
@@ -21,19 +23,88 @@ pub use std::sync::{
 pub use std::thread;
 
 #[cfg(loom)]
-pub use loom::sync::{
-    Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, WaitTimeoutResult, atomic,
-};
+pub use loom::sync::{Arc, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, WaitTimeoutResult, atomic};
 #[cfg(loom)]
 pub use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 
 #[cfg(loom)]
-pub use loom_only::{Condvar, thread};
+pub use loom_only::{Condvar, Mutex, thread};
 
 #[cfg(loom)]
 mod loom_only {
-    use super::{LockResult, MutexGuard};
+    use super::{LockResult, MutexGuard, TryLockResult};
+    use loom::sync::atomic::{AtomicBool, Ordering};
+    use std::fmt;
     use std::time::Duration;
+
+    /// loom's `Mutex`, with one extra step: a thread that has just taken the
+    /// lock touches a flag, and `try_lock` reads it first.
+    ///
+    /// loom switches threads only at operations it models, and taking a
+    /// lock is one but dropping the guard is not. Without a modelled step
+    /// while the lock is held, no other thread ever runs inside a critical
+    /// section, so a `try_lock` would never find the lock taken and a
+    /// `total()` that skips busy shards would pass every interleaving. The
+    /// flag's write and read are such steps, and they depend on each other,
+    /// so loom also tries running the `try_lock` while the lock is held.
+    pub struct Mutex<T: ?Sized> {
+        held: AtomicBool,
+        inner: loom::sync::Mutex<T>,
+    }
+
+    impl<T> Mutex<T> {
+        /// A mutex holding `value`. (Not `const`, unlike std's: a `static`
+        /// mutex cannot be model-checked.)
+        pub fn new(value: T) -> Mutex<T> {
+            Mutex { held: AtomicBool::new(false), inner: loom::sync::Mutex::new(value) }
+        }
+
+        /// The value, once nobody can lock it any more.
+        pub fn into_inner(self) -> LockResult<T> {
+            self.inner.into_inner()
+        }
+    }
+
+    impl<T: ?Sized> Mutex<T> {
+        /// Waits for the lock. `#[track_caller]`, so a thread blocked here
+        /// is reported at *your* line.
+        #[track_caller]
+        pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
+            let guard = self.inner.lock();
+            self.held.store(true, Ordering::SeqCst);
+            guard
+        }
+
+        /// Takes the lock if nobody holds it.
+        #[track_caller]
+        pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
+            self.held.load(Ordering::SeqCst);
+            self.inner.try_lock()
+        }
+
+        /// The value, through `&mut`: no locking needed.
+        pub fn get_mut(&mut self) -> LockResult<&mut T> {
+            self.inner.get_mut()
+        }
+    }
+
+    impl<T: Default> Default for Mutex<T> {
+        fn default() -> Mutex<T> {
+            Mutex::new(T::default())
+        }
+    }
+
+    impl<T> From<T> for Mutex<T> {
+        fn from(value: T) -> Mutex<T> {
+            Mutex::new(value)
+        }
+    }
+
+    impl<T: ?Sized> fmt::Debug for Mutex<T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Mutex { .. }")
+        }
+    }
 
     /// loom's `Condvar` with std's `wait_while`, which loom lacks. Every
     /// method is `#[track_caller]`, so loom reports a thread blocked here at

@@ -1,6 +1,6 @@
 //! Checking one learner file: build the exercise's bundle, run its scenarios
-//! (debug, std threads), then — only if they all pass — its loom models
-//! (release, `--cfg loom`), with the playground's runner. The programs
+//! (std threads), then — only if they all pass — its loom models
+//! (`--cfg loom`), with the playground's runner. The programs
 //! explain their own failures; `playground::diagnosis` adds what only the
 //! runner saw (compile errors, a deadlock, the time limit, a crash).
 
@@ -62,10 +62,8 @@ pub fn check_source(
     };
     for half in [Half::Scenarios, Half::Models] {
         let (compiling, step) = match half {
-            Half::Scenarios => ("Compiling your code with the scenarios (debug build)…\n", "scenarios"),
-            Half::Models => {
-                ("\nCompiling your code with the model checks (loom, release build)…\n", "models")
-            }
+            Half::Scenarios => ("Compiling your code with the scenarios…\n", "scenarios"),
+            Half::Models => ("\nCompiling your code with the model checks (`--cfg loom`)…\n", "models"),
         };
         show(compiling);
         let started = Instant::now();

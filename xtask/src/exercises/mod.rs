@@ -15,6 +15,14 @@ mod generated;
 mod modules;
 mod progress;
 
+// The harness compiled into xtask's tests, to test its words (see diagnosis_tests).
+#[cfg(test)]
+mod diagnosis_tests;
+#[cfg(test)]
+#[allow(unused_imports, unused_macros)]
+#[path = "../../../exercises/checks/harness.rs"]
+mod harness;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -159,6 +167,10 @@ pub struct Args {
     /// exercise or all.
     #[arg(long, conflicts_with_all = ["hint", "watch", "file"])]
     corpus: bool,
+    /// Maintainers: print the bundle (the one Rust file a check compiles)
+    /// instead of checking it.
+    #[arg(long, conflicts_with_all = ["hint", "watch", "sync", "corpus"])]
+    print_bundle: bool,
     /// With --corpus: how many times to check each case.
     #[arg(long, default_value_t = corpus::REPETITIONS, requires = "corpus")]
     runs: usize,
@@ -186,6 +198,15 @@ pub fn command(args: Args) -> Result<()> {
     }
     if args.watch {
         return watch_one(&exercise);
+    }
+    if args.print_bundle {
+        let path = match &args.file {
+            Some(path) => std::env::current_dir()?.join(path),
+            None => dir().join(exercise.starter()),
+        };
+        let source = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        print!("{}", bundle::assemble(&source, &bundle::tail(&exercise, &relative(&path))?));
+        return Ok(());
     }
     if check_one(&exercise, args.file.as_deref())? { Ok(()) } else { bail!("`{id}` is not solved yet") }
 }

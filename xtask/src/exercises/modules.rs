@@ -13,7 +13,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static MOD_DECL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_][A-Za-z0-9_]*)\s*;").expect("valid regex")
+    Regex::new(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(?:r#)?([A-Za-z_][A-Za-z0-9_]*)\s*;")
+        .expect("valid regex")
 });
 static PATH_ATTR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"path\s*=\s*"([^"]+)""#).expect("valid regex"));
