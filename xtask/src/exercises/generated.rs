@@ -228,7 +228,9 @@ pub fn sync() -> Result<()> {
     if written == 0 {
         println!("every generated part is up to date");
     }
-    Ok(())
+    // What the author may still have to do by hand: missing files, the order,
+    // the corpus. The same check runs first in `cargo xtask test`.
+    super::check_consistency()
 }
 
 #[cfg(test)]

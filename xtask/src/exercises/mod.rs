@@ -159,7 +159,7 @@ pub struct Args {
     file: Option<PathBuf>,
     /// Maintainers: rewrite the generated parts (lib.rs, Cargo.toml test
     /// targets, tests/, the book's index, SUMMARY.md, Solutions and hints)
-    /// from exercises.toml.
+    /// from exercises.toml, then check the exercises' files.
     #[arg(long, conflicts_with_all = ["id", "hint", "watch", "file", "corpus"])]
     sync: bool,
     /// Maintainers: run the fault corpus (every wrong solution rejected with
