@@ -526,6 +526,11 @@ fn cpu_ticks() -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
+/// "1 model", "3 models".
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The name people read: `many_threads_lose_no_update` → "many threads lose no update".
 pub fn human(name: &str) -> String {
     name.replace('_', " ")
@@ -537,7 +542,11 @@ pub fn main_scenarios(scenarios: &[Scenario], bundle: &'static Bundle) -> ExitCo
     let _ = BUNDLE.set(bundle);
     install_hook();
     say(
-        &format!("Checking {} with {} scenarios on real threads:\n\n", bundle.learner_file, scenarios.len()),
+        &format!(
+            "Checking {} with {} on real threads:\n\n",
+            bundle.learner_file,
+            count(scenarios.len(), "scenario")
+        ),
         false,
     );
     let mut failed = 0;
@@ -557,7 +566,10 @@ pub fn main_scenarios(scenarios: &[Scenario], bundle: &'static Bundle) -> ExitCo
             let left = scenarios.len() - n - 1;
             if left > 0 {
                 say(
-                    &format!("The other {left} scenario(s) did not run: a hung program cannot go on.\n"),
+                    &format!(
+                        "The other {} did not run: a hung program cannot go on.\n",
+                        count(left, "scenario")
+                    ),
                     false,
                 );
             }
@@ -565,10 +577,10 @@ pub fn main_scenarios(scenarios: &[Scenario], bundle: &'static Bundle) -> ExitCo
         }
     }
     if failed == 0 {
-        say(&format!("\nAll {} scenarios passed.\n", scenarios.len()), false);
+        say(&format!("\nAll {} passed.\n", count(scenarios.len(), "scenario")), false);
         ExitCode::SUCCESS
     } else {
-        say(&format!("{failed} of {} scenarios failed.\n", scenarios.len()), false);
+        say(&format!("{failed} of {} failed.\n", count(scenarios.len(), "scenario")), false);
         ExitCode::FAILURE
     }
 }
@@ -831,10 +843,10 @@ pub fn main_models(models: &[Model], bundle: &'static Bundle) -> ExitCode {
     }
     say(
         &format!(
-            "Model checking {} with loom: {} models, each run in every interleaving of its threads \
+            "Model checking {} with loom: {}, each run in every interleaving of its threads \
              (up to {PREEMPTION_BOUND} preemptions):\n\n",
             bundle.learner_file,
-            models.len()
+            count(models.len(), "model")
         ),
         false,
     );
@@ -857,7 +869,7 @@ pub fn main_models(models: &[Model], bundle: &'static Bundle) -> ExitCode {
             }
         }
     }
-    say(&format!("\nAll {} models passed in every interleaving.\n", models.len()), false);
+    say(&format!("\nAll {} passed in every interleaving.\n", count(models.len(), "model")), false);
     ExitCode::SUCCESS
 }
 

@@ -24,13 +24,23 @@ fn expect_words(counts: &HashMap<String, usize>, expected: &[&str]) {
     words.sort_unstable();
     let mut wanted = expected.to_vec();
     wanted.sort_unstable();
-    if words != wanted {
-        fail(format!(
-            "The words counted are {words:?}; they should be {wanted:?}.\n\n\
-             Split on whitespace (`split_whitespace`) and count each word in lowercase, so \"The\" and \
-             \"the\" are one word."
-        ));
+    if words == wanted {
+        return;
     }
+    let extra: Vec<&str> = words.iter().copied().filter(|w| !wanted.contains(w)).collect();
+    let missing: Vec<&str> = wanted.iter().copied().filter(|w| !words.contains(w)).collect();
+    let why = if extra.is_empty() {
+        format!(
+            "The words {missing:?} are missing altogether. The thread that counted them had not finished \
+             when you took the map out (let every thread finish — the end of `thread::scope`, or `join` — \
+             before you read it), or it counted into a map of its own."
+        )
+    } else {
+        "Split on whitespace (`split_whitespace`) and count each word in lowercase, so \"The\" and \"the\" \
+         are one word."
+            .to_string()
+    };
+    fail(format!("The words counted are {words:?}; they should be {wanted:?}.\n\n{why}"));
 }
 
 scenarios! {

@@ -10,5 +10,6 @@ mod harness;
 mod checks;
 
 use exercises::guard_scope as exercise;
+
 #[allow(unused_imports)] // The models use it (under `--cfg loom`).
 use exercises::sync;

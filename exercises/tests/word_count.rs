@@ -9,6 +9,7 @@ mod harness;
 #[path = "../checks/word_count.rs"]
 mod checks;
 
+use exercises::word_count as exercise;
+
 #[allow(unused_imports)] // The models use it (under `--cfg loom`).
 use exercises::sync;
-use exercises::word_count as exercise;

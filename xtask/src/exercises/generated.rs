@@ -54,10 +54,12 @@ pub fn parts(exercises: &[Exercise]) -> Vec<Part> {
     parts
 }
 
+/// In alphabetical order, as `cargo fmt` keeps `mod` lines.
 fn lib_modules(exercises: &[Exercise]) -> String {
+    let mut modules: Vec<String> = exercises.iter().map(Exercise::module).collect();
+    modules.sort();
     let mut out = String::new();
-    for e in exercises {
-        let m = e.module();
+    for m in modules {
         out.push_str(&format!(
             "#[cfg_attr(feature = \"solutions\", path = \"../solutions/{m}.rs\")]\npub mod {m};\n"
         ));
@@ -143,6 +145,7 @@ fn test_file(e: &Exercise) -> String {
          mod checks;\n\
          \n\
          use exercises::{m} as exercise;\n\
+         \n\
          #[allow(unused_imports)] // The models use it (under `--cfg loom`).\n\
          use exercises::sync;\n",
         id = e.id
