@@ -32,7 +32,13 @@ pub fn check_consistency() -> Result<()> {
             stale.join(", ")
         ));
     }
-    errors.extend(modules::undeclared());
+    // A file already named as belonging to no exercise needs no second message.
+    for problem in modules::undeclared() {
+        let file = problem.split_whitespace().next().unwrap_or_default().to_string();
+        if !errors.iter().any(|e| e.starts_with(&file)) {
+            errors.push(problem);
+        }
+    }
     errors.extend(corpus::problems(&exercises));
     if !errors.is_empty() {
         bail!("{} problem(s) with the exercises:\n\n{}", errors.len(), errors.join("\n\n"));
