@@ -33,6 +33,16 @@ pub struct Dep {
     pub package: String,
 }
 
+/// A crate snippets may use, as `/meta/crates` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The name code uses (`crossbeam_channel`).
+    pub id: String,
+    /// The package name (`crossbeam-channel`).
+    pub package: String,
+    pub version: String,
+}
+
 impl DepSet {
     /// Builds (or finds fresh) the normal dependencies of `package` in the
     /// workspace at `workspace`, with the `snippet-deps` profile in
@@ -98,6 +108,18 @@ impl DepSet {
             bail!("cargo built no rlib for snippet dependencies {missing:?}");
         }
         Ok(DepSet { crates, deps_dir: target_dir.join("snippet-deps").join("deps"), rustc, toolchain })
+    }
+
+    /// Every crate, as `/meta/crates` lists it.
+    pub fn listing(&self) -> Vec<Listed> {
+        self.crates
+            .iter()
+            .map(|(id, dep)| Listed {
+                id: id.clone(),
+                package: dep.package.clone(),
+                version: dep.version.clone(),
+            })
+            .collect()
     }
 
     /// The `--extern` and `-L` arguments for rustc.

@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 
 use crate::deadlock::{DeadlockReport, WaitKind};
-use crate::runner::{Exit, ProcessOutput, seconds};
+use crate::types::{Activity, Exit, ProcessOutput, seconds};
 
 /// The first line of a bundle's tail: `// @bundle-learner exercises/src/bank.rs`.
 /// Every line before it is that file's line of the same number.
@@ -186,9 +186,21 @@ pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> 
     let during = check.map(|c| format!("✗ {c}\n")).unwrap_or_default();
     let text = match &run.exit {
         Exit::Deadlock(report) => explain_deadlock(report, map),
-        Exit::TimedOut(limit) => format!(
-            "It did not finish within {} and was stopped: a deadlock (threads waiting for each other, \
-             or a lock taken twice) or a busy loop (a thread spinning on a condition).",
+        Exit::TimedOut { limit, activity: Activity::Busy } => format!(
+            "It was stopped at the time limit ({}) while its threads kept the CPU busy: a busy loop (a \
+             spin), not a deadlock. A thread loops waiting for something to change, often holding the \
+             lock anyone would need to change it: sleep on a `Condvar` instead.",
+            seconds(*limit)
+        ),
+        Exit::TimedOut { limit, activity: Activity::PartlyBlocked { blocked, threads } } => format!(
+            "It was stopped at the time limit ({}): {blocked} of its {threads} threads were blocked for good \
+             while the others kept running — a deadlock among some threads (lock order, a lock taken twice, \
+             a Condvar nobody notifies) while another loops.",
+            seconds(*limit)
+        ),
+        Exit::TimedOut { limit, .. } => format!(
+            "It was stopped at the time limit ({}) without using the CPU and without being blocked for \
+             good: it was waiting with a timeout, or sleeping.",
             seconds(*limit)
         ),
         Exit::OutputLimit => {
@@ -204,42 +216,21 @@ pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> 
     Some(format!("{during}{}\n", indent_by(&text, if check.is_some() { "  " } else { "" })))
 }
 
-/// A deadlock report in the learner's words: who waits where, and what that
-/// pattern of waits means.
+/// A deadlock report in the learner's words: the runner's report (who waits
+/// where, with each line quoted) with every place mapped back to the file a
+/// person knows, then what that pattern of waits means.
 pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
-    let mut out = format!(
-        "A deadlock: every thread was asleep for good (for {:.1} s) and none could wake another.\n",
-        report.blocked_for.as_secs_f64()
-    );
-    let count = |kind: WaitKind| report.threads.iter().filter(|t| t.waits_for == kind).count();
-    for thread in &report.threads {
-        let name = thread.name.clone().unwrap_or_else(|| format!("thread {}", thread.tid));
-        let what = match thread.waits_for {
-            WaitKind::Lock => "waits for a lock",
-            WaitKind::Condvar => "waits on a Condvar",
-            WaitKind::Join => "waits for a thread to finish",
-            WaitKind::Channel => "waits on a channel",
-            WaitKind::Other => "is blocked",
-        };
-        match thread.frames.first() {
-            Some(frame) => {
-                let _ = writeln!(
-                    out,
-                    "- {name} {what} at {} (in `{}`)",
-                    map.place(&frame.file, frame.line, None),
-                    frame.function
-                );
-            }
-            None => {
-                let _ = writeln!(out, "- {name} {what}");
-            }
+    let mut report = report.clone();
+    for frame in report.threads.iter_mut().flat_map(|t| t.frames.iter_mut()) {
+        if (frame.file == "src/main.rs" || frame.file == "main.rs")
+            && let Some((file, line)) = map.locate(frame.line)
+        {
+            frame.file = file.to_string();
+            frame.line = line;
         }
     }
-    if let Some(why) = &report.no_stacks {
-        let _ = writeln!(out, "(Where each thread waits is unknown: {why}.)");
-    }
-    out.push('\n');
-    out.push_str(match (count(WaitKind::Lock), count(WaitKind::Condvar)) {
+    let count = |kind: WaitKind| report.threads.iter().filter(|t| t.waits_for == kind).count();
+    let why = match (count(WaitKind::Lock), count(WaitKind::Condvar)) {
         (2.., _) => {
             "Each of the threads waiting for a lock holds one that another is waiting for: a lock-order \
              deadlock. Take every pair of locks in one global order (for example, the lower index first), \
@@ -255,8 +246,8 @@ pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
              re-check the condition (a lost wake-up)."
         }
         _ => "Every thread waits for another one.",
-    });
-    out
+    };
+    format!("{report}\n{why}")
 }
 
 fn stderr_tail(stderr: &str) -> String {

@@ -41,7 +41,7 @@ fn run() -> Result<()> {
         Limits::default(),
         playground::deps::target_dir(&workspace)?.join("snippet-cache"),
     )?;
-    serve_until_ctrl_c(Config::new(book, port), runner, |addr| {
+    serve_until_ctrl_c(Config::new(book, port), std::sync::Arc::new(runner), |addr| {
         println!("Serving the course at http://{addr}/ (Ctrl-C stops)");
     })
 }

@@ -16,9 +16,12 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+
+use crate::scratch::{TempDir, remove_stale};
+use crate::wait::wait_timeout;
 
 /// The uids runs may use: `base .. base + count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,28 +82,26 @@ pub fn lease(range: UidRange, lock_dir: &Path) -> Result<Lease> {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     fs::create_dir_all(lock_dir).with_context(|| format!("creating {}", lock_dir.display()))?;
     let start = std::process::id().wrapping_mul(131).wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        for i in 0..range.count {
-            let uid = range.base + (start.wrapping_add(i) % range.count);
-            let path = lock_dir.join(format!("{uid}.lock"));
-            let file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .with_context(|| format!("opening {}", path.display()))?;
-            file.set_permissions(fs::Permissions::from_mode(0o644))?;
-            // SAFETY: flock on an open descriptor we own.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-                return Ok(Lease { uid, _lock: file });
+    let found =
+        wait_timeout(Duration::from_secs(5), Duration::from_millis(20), || -> Result<Option<Lease>> {
+            for i in 0..range.count {
+                let uid = range.base + (start.wrapping_add(i) % range.count);
+                let path = lock_dir.join(format!("{uid}.lock"));
+                let file = OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .with_context(|| format!("opening {}", path.display()))?;
+                file.set_permissions(fs::Permissions::from_mode(0o644))?;
+                // SAFETY: flock on an open descriptor we own.
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                    return Ok(Some(Lease { uid, _lock: file }));
+                }
             }
-        }
-        if Instant::now() >= deadline {
-            bail!("all {} sandbox uids are in use", range.count);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+            Ok(None)
+        })?;
+    found.with_context(|| format!("all {} sandbox uids are in use (waited 5 s)", range.count))
 }
 
 /// Makes orphaned descendants of this process re-parent to it (instead of to
@@ -188,9 +189,9 @@ pub fn kill_uid(uid: u32) -> Result<()> {
         return Ok(());
     }
     let me = std::process::id() as i32;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let mut live = 0;
+    let mut live = 0;
+    let gone = wait_timeout(Duration::from_secs(5), Duration::from_millis(2), || -> Result<Option<()>> {
+        live = 0;
         for p in processes_of(uid) {
             if p.zombie {
                 if p.ppid == me {
@@ -204,13 +205,136 @@ pub fn kill_uid(uid: u32) -> Result<()> {
             }
         }
         if live == 0 {
-            return Ok(());
+            return Ok(Some(()));
         }
-        if Instant::now() >= deadline {
-            bail!("{live} processes of uid {uid} survived SIGKILL");
-        }
-        // SIGKILL is delivered asynchronously: give the dying a moment.
+        // SIGKILL is delivered asynchronously: give the dying a moment, and
+        // catch what they forked meanwhile.
         signal_all(uid)?;
-        std::thread::sleep(Duration::from_millis(2));
+        Ok(None)
+    })?;
+    match gone {
+        Some(()) => Ok(()),
+        None => bail!("{live} processes of uid {uid} survived SIGKILL"),
+    }
+}
+
+/// Where and as whom programs run: a leased uid each when the runner is
+/// root, the runner's own user otherwise. It owns the steps before a run
+/// ([`Sandbox::prepare`]) and after it ([`Sandbox::finish`]).
+pub struct Sandbox {
+    uids: Option<Uids>,
+    /// Run directories are made here.
+    runs_dir: PathBuf,
+}
+
+struct Uids {
+    range: UidRange,
+    lock_dir: PathBuf,
+}
+
+/// One prepared run: the program's copy, its directory, and its uid lease.
+pub struct Place {
+    /// Removed on drop, after the run.
+    _work: TempDir,
+    /// The program to execute (a hard link to, or copy of, the cached binary,
+    /// so evicting it from the cache cannot pull it from under the run).
+    pub exe: PathBuf,
+    /// The program's working, home and temp directory.
+    pub dir: PathBuf,
+    lease: Option<Lease>,
+}
+
+impl Place {
+    /// The leased uid the program runs as, if any.
+    pub fn uid(&self) -> Option<u32> {
+        self.lease.as_ref().map(Lease::uid)
+    }
+}
+
+impl Sandbox {
+    /// Leased uids from `uids` (the runner must be root), run directories
+    /// under a root-owned directory; or, without `uids`, runs as this user
+    /// in directories under `scratch`.
+    pub fn new(uids: Option<UidRange>, scratch: &Path) -> Result<Sandbox> {
+        let Some(range) = uids else {
+            return Ok(Sandbox { uids: None, runs_dir: scratch.to_path_buf() });
+        };
+        if !is_root() {
+            bail!("running snippets as other uids needs root");
+        }
+        let root = private_root()?;
+        let all_runs = root.join("runs");
+        fs::create_dir_all(&all_runs)?;
+        fs::set_permissions(&all_runs, fs::Permissions::from_mode(0o755))?;
+        remove_stale(&all_runs);
+        // One folder per runner, so each can account for its own runs.
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let runs_dir = all_runs.join(format!("runner-{}-{n}", std::process::id()));
+        fs::create_dir_all(&runs_dir)?;
+        fs::set_permissions(&runs_dir, fs::Permissions::from_mode(0o755))?;
+        become_subreaper();
+        Ok(Sandbox { uids: Some(Uids { range, lock_dir: root.join("uids") }), runs_dir })
+    }
+
+    /// Whether programs run as leased uids.
+    pub fn leases_uids(&self) -> bool {
+        self.uids.is_some()
+    }
+
+    /// Where run directories are made.
+    pub fn runs_dir(&self) -> &Path {
+        &self.runs_dir
+    }
+
+    /// Leases a uid (and kills whatever a crashed runner left under it),
+    /// makes a fresh run directory the program may write, and links `bin`
+    /// into it. `Ok(None)` when `bin` is gone (evicted from the cache).
+    pub fn prepare(&self, bin: &Path) -> Result<Option<Place>> {
+        let lease = match &self.uids {
+            Some(uids) => Some(lease(uids.range, &uids.lock_dir)?),
+            None => None,
+        };
+        if let Some(lease) = &lease {
+            kill_uid(lease.uid())?;
+        }
+        let work = TempDir::new(&self.runs_dir, "run")?;
+        fs::set_permissions(work.path(), fs::Permissions::from_mode(0o755))?;
+        // The program needs a copy it can execute but not modify, outside the
+        // workspace (whose parents it may not be allowed to enter).
+        let exe = work.path().join("main");
+        if let Err(e) = fs::hard_link(bin, &exe) {
+            if e.kind() == io::ErrorKind::NotFound {
+                return Ok(None);
+            }
+            match fs::copy(bin, &exe) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                other => other.context("copying the program into its run directory")?,
+            };
+            fs::set_permissions(&exe, fs::Permissions::from_mode(0o755))?;
+        }
+        let dir = work.path().join("run");
+        fs::create_dir_all(&dir)?;
+        if let Some(lease) = &lease {
+            std::os::unix::fs::chown(&dir, Some(lease.uid()), Some(lease.uid()))?;
+        }
+        Ok(Some(Place { _work: work, exe, dir, lease }))
+    }
+
+    /// Kills every process of the run's uid (wherever it went) and reaps
+    /// them; the directory and the lease go when `place` is dropped.
+    pub fn finish(&self, place: &Place) -> Result<()> {
+        match place.uid() {
+            Some(uid) => kill_uid(uid),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if self.uids.is_some() {
+            let _ = fs::remove_dir_all(&self.runs_dir);
+        }
     }
 }

@@ -65,7 +65,7 @@ impl Server {
         let runner = runner(name);
         let mut config = Config::new(book_dir(), 0);
         adjust(&mut config);
-        let running = Running::start(config, Arc::clone(&runner)).expect("server starts");
+        let running = Running::start(config, runner.clone()).expect("server starts");
         Server { running, runner }
     }
 
@@ -216,7 +216,7 @@ fn malformed_requests_get_json_errors() {
         .evaluate_raw(r#"{"version":"1.95","optimize":"0","code":"fn main(){}","edition":"2021"}"#)
         .assert_error(400, "unsupported version `1.95`");
     let huge = format!("fn main() {{}} // {}", "x".repeat(300 * 1024));
-    server.run(&huge).assert_error(413, "too large");
+    server.run(&huge).assert_error(413, "too large (the limit is 256 KiB of code)");
     let wrong_method = http(server.addr(), "GET", "/evaluate.json", &[("Host", &server.host())], b"");
     wrong_method.assert_error(405, "POST");
     server.assert_healthy();
@@ -233,10 +233,20 @@ fn compile_errors_return_rustcs_message() {
 #[test]
 fn runaway_programs_are_stopped() {
     let server = Server::start("runaway");
-    server.run("fn main() { loop {} }").assert_error(200, "stopped after 2 s");
-    server.run(r#"fn main() { loop { println!("spam"); } }"#).assert_error(200, "[output truncated]");
+    let busy = server.run("fn main() { loop {} }");
+    busy.assert_error(
+        200,
+        "The program was stopped at the time limit (2 s): it did not finish and was still running — an infinite loop or a spin?",
+    );
+    busy.assert_error(200, "This run hit the playground's time limit (2 s).");
+    busy.assert_error(200, "`cargo run`");
+    let spam = server.run(r#"fn main() { loop { println!("spam"); } }"#);
+    spam.assert_error(200, "[output truncated]");
+    spam.assert_error(200, "output limit (64 KiB each of stdout and stderr)");
     let hog = r#"fn main() { let v = vec![1u8; 1 << 31]; println!("{}", v.len()); }"#;
-    server.run(hog).assert_error(200, "memory allocation of 2147483648 bytes failed");
+    let hog = server.run(hog);
+    hog.assert_error(200, "memory allocation of 2147483648 bytes failed");
+    hog.assert_error(200, "memory limit (256 MiB of address space)");
     let writer = r#"
         use std::io::Write;
         fn main() {
@@ -245,7 +255,7 @@ fn runaway_programs_are_stopped() {
             for _ in 0..100 { f.write_all(&chunk).unwrap(); }
             println!("wrote 100 MiB");
         }"#;
-    server.run(writer).assert_error(200, "larger than the limit");
+    server.run(writer).assert_error(200, "file size limit (1 MiB per file)");
     let sleeper = r#"
         use std::sync::Mutex;
         fn main() {
@@ -253,7 +263,71 @@ fn runaway_programs_are_stopped() {
             let _guard = m.lock().unwrap();
             std::thread::sleep(std::time::Duration::from_secs(60));
         }"#;
-    server.run(sleeper).assert_error(200, "likely an infinite loop or a deadlock");
+    server
+        .run(sleeper)
+        .assert_error(200, "it did not finish; it was waiting (sleeping, a wait with a timeout");
+    let threads = r#"
+        fn main() {
+            let handles: Vec<_> = (0..400)
+                .map(|_| std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_millis(500))))
+                .collect();
+            for h in handles { h.join().unwrap(); }
+        }"#;
+    let threads = server.run(threads);
+    threads.assert_error(200, "failed to spawn thread");
+    threads.assert_error(200, "threads limit (256 processes and threads, in 256 MiB of address space)");
+    server.assert_healthy();
+}
+
+#[test]
+fn the_time_limit_is_exact() {
+    let server = Server::start("exact");
+    // Ends 5 ms after the 2 s limit: over it, whatever the machine's load.
+    let late =
+        r#"fn main() { std::thread::sleep(std::time::Duration::from_millis(2005)); println!("late"); }"#;
+    server.run(late).assert_error(200, "time limit (2 s)");
+    let early =
+        r#"fn main() { std::thread::sleep(std::time::Duration::from_millis(1500)); println!("early"); }"#;
+    assert_eq!(server.run(early).json(), EvaluateResponse { result: "early\n".into(), error: None });
+}
+
+#[test]
+fn a_deadlock_is_answered_with_its_report() {
+    let server = Server::start("deadlock");
+    let code = r#"use std::sync::{Arc, Barrier, Mutex};
+use std::thread;
+
+fn main() {
+    let a = Arc::new(Mutex::new(0));
+    let b = Arc::new(Mutex::new(0));
+    let both = Arc::new(Barrier::new(2));
+    let (a2, b2, both2) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&both));
+    let t = thread::spawn(move || {
+        let _a = a2.lock().unwrap();
+        both2.wait();
+        let _b = b2.lock().unwrap();
+    });
+    let _b = b.lock().unwrap();
+    both.wait();
+    println!("both hold one lock");
+    let _a = a.lock().unwrap();
+    t.join().unwrap();
+}
+"#;
+    let reply = server.run(code);
+    reply.assert_error(
+        200,
+        "both hold one lock\nDeadlock: all 2 threads are asleep, and none of them can wake the others.\n",
+    );
+    reply.assert_error(
+        200,
+        "  main waits for a lock at src/main.rs:17, in `main`\n      let _a = a.lock().unwrap();\n",
+    );
+    reply.assert_error(200, "  thread 1 waits for a lock at src/main.rs:12");
+    assert_eq!(
+        reply.json().error.as_deref(),
+        Some("the program was stopped: deadlock — all 2 threads were asleep for good")
+    );
     server.assert_healthy();
 }
 
@@ -400,4 +474,104 @@ fn an_unchanged_snippet_reuses_its_binary() {
     req.tests = true;
     assert!(!runner.execute(&req).unwrap().cached, "the test harness is another binary");
     assert!(runner.scratch_dirs().is_empty());
+}
+
+/// A stand-in for the runner (the `Execute` seam): no rustc, answers at
+/// once with the request's code as output, and can be held inside
+/// `execute` until the test lets it go.
+struct Fake {
+    started: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+    release: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    hold: bool,
+}
+
+impl playground::Execute for Fake {
+    fn execute(&self, req: &playground::Request) -> anyhow::Result<playground::Report> {
+        if self.hold {
+            self.started.lock().unwrap().send(()).unwrap();
+            // A timeout turns a broken test into a failure instead of a hang.
+            self.release.lock().unwrap().recv_timeout(Duration::from_secs(30))?;
+        }
+        let out = |stdout: &str| playground::ProcessOutput {
+            exit: playground::Exit::Code(0),
+            stdout: stdout.into(),
+            stderr: String::new(),
+        };
+        Ok(playground::Report { compile: out(""), cached: false, run: Some(out(&req.code)), limit: None })
+    }
+
+    fn crates(&self) -> Vec<playground::deps::Listed> {
+        vec![playground::deps::Listed {
+            id: "fake_crate".into(),
+            package: "fake-crate".into(),
+            version: "1.2.3".into(),
+        }]
+    }
+}
+
+fn fake_server(
+    hold: bool,
+    adjust: impl FnOnce(&mut Config),
+) -> (Running, std::sync::mpsc::Receiver<()>, std::sync::mpsc::Sender<()>) {
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel();
+    let fake =
+        Fake { started: std::sync::Mutex::new(started_tx), release: std::sync::Mutex::new(release_rx), hold };
+    let mut config = Config::new(book_dir(), 0);
+    adjust(&mut config);
+    (Running::start(config, Arc::new(fake)).expect("server starts"), started_rx, release_tx)
+}
+
+fn post_code(addr: SocketAddr, code: &str) -> Reply {
+    let host = format!("127.0.0.1:{}", addr.port());
+    let body = serde_json::json!({"version": "stable", "optimize": "0", "code": code, "edition": "2021"});
+    http(
+        addr,
+        "POST",
+        "/evaluate.json",
+        &[("Host", &host), ("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    )
+}
+
+#[test]
+fn a_full_queue_answers_busy_with_retry_after_without_rustc() {
+    let (server, started, release) = fake_server(true, |c| {
+        c.max_concurrent = 1;
+        c.queue_timeout = Duration::from_millis(200);
+    });
+    let addr = server.addr();
+    std::thread::scope(|s| {
+        let first = s.spawn(|| post_code(addr, "first"));
+        started.recv_timeout(Duration::from_secs(30)).expect("the first request reached the runner");
+        // The only slot is taken until we release it: this one must give up.
+        let busy = post_code(addr, "second");
+        busy.assert_error(503, "busy");
+        assert_eq!(busy.header("retry-after"), Some("2"));
+        release.send(()).unwrap();
+        assert_eq!(first.join().unwrap().json(), EvaluateResponse { result: "first".into(), error: None });
+    });
+    // The slot is free again (released in advance, so the fake does not wait).
+    release.send(()).unwrap();
+    assert_eq!(post_code(addr, "third").json(), EvaluateResponse { result: "third".into(), error: None });
+}
+
+#[test]
+fn the_body_limit_message_uses_the_configured_limit() {
+    let (server, _, _) = fake_server(false, |c| c.body_limit = 1024);
+    post_code(server.addr(), &"x".repeat(2048)).assert_error(413, "the limit is 1 KiB of code");
+    assert_eq!(post_code(server.addr(), "small").json().result, "small");
+}
+
+#[test]
+fn crates_come_from_the_runner() {
+    let (server, _, _) = fake_server(false, |_| {});
+    let host = format!("127.0.0.1:{}", server.addr().port());
+    let reply = http(server.addr(), "GET", "/meta/crates", &[("Host", &host)], b"");
+    assert_eq!(reply.header("x-fearless-playground"), Some("1"));
+    let list: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(
+        list,
+        serde_json::json!({"crates": [{"name": "fake-crate", "version": "1.2.3", "id": "fake_crate"}]})
+    );
 }

@@ -75,7 +75,7 @@ pub fn serve(port: u16) -> Result<()> {
     }
     cmd::step("Serve the book");
     let config = Config::new(crate::paths::root().join("book"), port);
-    serve_until_ctrl_c(config, runner, |addr| {
+    serve_until_ctrl_c(config, std::sync::Arc::new(runner), |addr| {
         println!("Serving the course at http://{addr}/ (Ctrl-C stops)");
     })
     .context("the local server stopped with an error")

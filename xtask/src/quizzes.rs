@@ -341,11 +341,14 @@ fn check_tracing(runner: &playground::Runner, t: &Tracing) -> Result<Option<Stri
         return Ok(None);
     }
     let run = report.run.as_ref().expect("compiled programs run");
-    if let playground::Exit::TimedOut(d) = run.exit {
-        return Ok(Some(format!(
-            "the program did not finish in {} s; Tracing programs must terminate",
-            d.as_secs()
-        )));
+    match &run.exit {
+        playground::Exit::TimedOut { .. } => {
+            return Ok(Some(format!("the program {}; Tracing programs must terminate", run.exit)));
+        }
+        playground::Exit::Deadlock(report) => {
+            return Ok(Some(format!("the program deadlocks; Tracing programs must terminate:\n{report}")));
+        }
+        _ => {}
     }
     let expected = t.stdout.as_deref().unwrap_or_default().trim();
     if run.stdout.trim() != expected {

@@ -8,11 +8,12 @@
 //! - A block without `fn main` is wrapped in one, as mdBook does for Run.
 //! - `editionXXXX` overrides the book's edition; `compile_fail` blocks must not
 //!   compile (and must report each `E0XXX` code listed); `should_panic` blocks
-//!   must compile and fail at run time.
+//!   must compile and fail at run time; `deadlocks` blocks must compile and
+//!   be stopped by the runner's deadlock detector.
 //! - A ```` ```text,output ```` block right after a Rust block is what the page
 //!   claims it prints: stdout must equal it; for `compile_fail` and
 //!   `should_panic` blocks each shown line must appear in rustc's or the
-//!   program's stderr.
+//!   program's stderr, for `deadlocks` blocks in the detector's report.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -301,8 +302,23 @@ fn check_one(runner: &Runner, snippet: &Snippet, default: Edition) -> Result<&'s
         bail!("{}:\n{}", describe(&report), report.compile.stderr);
     }
     let Some(out) = &report.run else { return Ok("compiles") };
+    if b.has("deadlocks") {
+        let playground::Exit::Deadlock(_) = &out.exit else {
+            bail!(
+                "marked `deadlocks`, but the deadlock detector did not stop it: the program {}\nstdout:\n{}\nstderr:\n{}",
+                out.exit,
+                out.stdout,
+                out.stderr
+            );
+        };
+        if let Some(shown) = &snippet.shown_output {
+            let seen = format!("{}{}", out.stdout, report.explanation());
+            lines_appear(shown, &seen, "the program's output and the deadlock report")?;
+        }
+        return Ok("deadlocks, and the detector says so");
+    }
     if should_panic {
-        if out.exit.success() || matches!(out.exit, playground::Exit::TimedOut(_)) {
+        if out.exit.success() || matches!(out.exit, playground::Exit::TimedOut { .. }) {
             bail!("marked `should_panic` but the program {}", out.exit);
         }
         if let Some(shown) = &snippet.shown_output {
@@ -311,7 +327,13 @@ fn check_one(runner: &Runner, snippet: &Snippet, default: Edition) -> Result<&'s
         return Ok("panics, as it should");
     }
     if !out.exit.success() {
-        bail!("{}\nstdout:\n{}\nstderr:\n{}", describe(&report), out.stdout, out.stderr);
+        bail!(
+            "{}\nstdout:\n{}\nstderr:\n{}\n{}",
+            describe(&report),
+            out.stdout,
+            out.stderr,
+            report.explanation()
+        );
     }
     if let Some(shown) = &snippet.shown_output
         && normalize(shown) != normalize(&out.stdout)

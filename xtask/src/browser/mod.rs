@@ -7,6 +7,7 @@
 //! whole group and deletes the throw-away profile, on success, on error and
 //! on panic alike.
 
+mod deadlock;
 pub mod pages;
 mod tests;
 

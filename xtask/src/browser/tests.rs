@@ -38,6 +38,9 @@ const TESTS: &[(&str, u64, TestFn)] = &[
     ("run: an edited snippet runs the edit", 40, |b| Box::pin(run_edited(b))),
     ("run: compile error shows rustc's message", 30, |b| Box::pin(run_compile_error(b))),
     ("run: infinite loop shows the timeout", 30, |b| Box::pin(run_infinite_loop(b))),
+    ("run: the AB-BA example shows the deadlock report", 40, |b| {
+        Box::pin(async move { super::deadlock::ab_ba_report(b).await.map(Outcome) })
+    }),
     ("progress page shows and resets a finished quiz", 40, |b| Box::pin(progress_page(b))),
     ("saved edit survives a reload and resets", 20, |b| Box::pin(saved_edit_restored(b))),
     ("saved edit for other code is not restored", 20, |b| Box::pin(stale_edit_ignored(b))),

@@ -8,7 +8,7 @@
 use std::panic;
 
 use playground::diagnosis::{self, SourceMap};
-use playground::{Exit, ProcessOutput};
+use playground::{Activity, Exit, ProcessOutput};
 
 use super::harness::{self, Kind, PanicRecord, Place};
 
@@ -70,15 +70,18 @@ fn a_compile_error_in_the_checks_points_at_the_changed_signature() {
 fn the_check_that_was_running_when_the_runner_stopped_the_program_is_named() {
     assert_eq!(diagnosis::running_check(STOPPED), Some("a transfer to the same account changes nothing"));
     assert_eq!(diagnosis::running_check("  done … ok\n"), None, "a finished line names nothing");
-    let run = ProcessOutput {
-        exit: Exit::TimedOut(std::time::Duration::from_secs(30)),
+    let stopped = |activity| ProcessOutput {
+        exit: Exit::TimedOut { limit: std::time::Duration::from_secs(30), activity },
         stdout: STOPPED.to_string(),
         stderr: String::new(),
-        truncated: false,
     };
-    let text = diagnosis::unexplained_exit(&run, &bank_map()).expect("the runner's stop needs words");
-    assert!(text.starts_with("✗ a transfer to the same account changes nothing\n"), "{text}");
-    assert!(text.contains("did not finish within 30 s"), "{text}");
+    let busy =
+        diagnosis::unexplained_exit(&stopped(Activity::Busy), &bank_map()).expect("words for the limit");
+    assert!(busy.starts_with("✗ a transfer to the same account changes nothing\n"), "{busy}");
+    assert!(busy.contains("time limit (30 s)") && busy.contains("busy loop"), "{busy}");
+    let partly = Activity::PartlyBlocked { blocked: 2, threads: 3 };
+    let partial = diagnosis::unexplained_exit(&stopped(partly), &bank_map()).expect("words for the limit");
+    assert!(partial.contains("2 of its 3 threads were blocked"), "{partial}");
 }
 
 #[test]
@@ -87,7 +90,6 @@ fn a_report_the_program_explained_gets_no_second_explanation() {
         exit: Exit::Signal(6),
         stdout: "  opposite transfers … FAILED\n\n✗ opposite transfers\n  loom found a deadlock\n".into(),
         stderr: "thread caused non-unwinding panic. aborting.\n".into(),
-        truncated: false,
     };
     assert_eq!(diagnosis::unexplained_exit(&run, &bank_map()), None);
 }
@@ -99,7 +101,7 @@ fn a_deadlock_report_says_who_waits_where_and_what_the_pattern_means() {
         tid,
         name: None,
         waits_for,
-        frames: vec![Frame { function: "transfer".into(), file: "src/main.rs".into(), line }],
+        frames: vec![Frame { function: "transfer".into(), file: "src/main.rs".into(), line, code: None }],
     };
     let report = DeadlockReport {
         threads: vec![
@@ -112,6 +114,7 @@ fn a_deadlock_report_says_who_waits_where_and_what_the_pattern_means() {
     };
     let text = diagnosis::explain_deadlock(&report, &bank_map());
     assert!(text.contains("thread 2 waits for a lock at exercises/src/bank.rs:45"), "{text}");
+    assert!(!text.contains("src/main.rs"), "every frame is mapped: {text}");
     assert!(text.contains("exercises/checks/bank.rs:10"), "{text}");
     assert!(text.contains("lock-order deadlock"), "{text}");
     let one = DeadlockReport { threads: vec![thread(1, WaitKind::Lock, 45)], ..report };
