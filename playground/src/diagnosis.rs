@@ -21,9 +21,13 @@ use crate::types::{Activity, Exit, ProcessOutput, seconds};
 /// The first line of a bundle's tail: `// @bundle-learner exercises/src/bank.rs`.
 /// Every line before it is that file's line of the same number.
 pub const LEARNER_MARKER: &str = "// @bundle-learner ";
-/// `// @bundle-file exercises/checks/harness.rs`: the lines after it, up to
+/// `// @bundle-file exercises/checks/bank.rs`: the lines after it, up to
 /// the next marker, are that file's, from its line 1.
 pub const FILE_MARKER: &str = "// @bundle-file ";
+/// Ends a [`FILE_MARKER`] line whose file is the checker's machinery (the
+/// harness, the facade, the generated `main`): a deadlock report leaves its
+/// frames out, which only say "the checker was waiting".
+pub const INTERNAL: &str = " (internal)";
 /// What the harness prints after a check's name while it runs, leaving the
 /// line unfinished until the check ends (`exercises/checks/harness.rs`
 /// has the same constant; a test keeps them equal).
@@ -36,8 +40,8 @@ pub const FAILED_MARK: &str = "✗ ";
 pub struct SourceMap {
     /// The learner's file and the line where the tail starts.
     learner: Option<(String, u32)>,
-    /// (first line in the bundle, file) of every other part.
-    parts: Vec<(u32, String)>,
+    /// (first line in the bundle, file, internal) of every other part.
+    parts: Vec<(u32, String, bool)>,
 }
 
 impl SourceMap {
@@ -53,7 +57,11 @@ impl SourceMap {
             } else if let Some(path) = line.strip_prefix(FILE_MARKER)
                 && map.learner.is_some()
             {
-                map.parts.push((number + 1, path.trim().to_string()));
+                let (path, internal) = match path.trim().strip_suffix(INTERNAL.trim_start()) {
+                    Some(path) => (path.trim(), true),
+                    None => (path.trim(), false),
+                };
+                map.parts.push((number + 1, path.to_string(), internal));
             }
         }
         map
@@ -66,8 +74,20 @@ impl SourceMap {
         if line < *tail {
             return Some((learner, line));
         }
-        let (first, file) = self.parts.iter().rev().find(|(first, _)| *first <= line)?;
+        let (first, file, _) = self.parts.iter().rev().find(|(first, _, _)| *first <= line)?;
         Some((file, line - first + 1))
+    }
+
+    /// Whether bundle line `line` is in the checker's machinery.
+    pub fn is_internal(&self, line: u32) -> bool {
+        let Some((_, tail)) = &self.learner else { return false };
+        line >= *tail
+            && self
+                .parts
+                .iter()
+                .rev()
+                .find(|(first, _, _)| *first <= line)
+                .is_none_or(|(_, _, internal)| *internal)
     }
 
     /// The learner's file, if this is a bundle.
@@ -194,8 +214,9 @@ pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> 
         ),
         Exit::TimedOut { limit, activity: Activity::PartlyBlocked { blocked, threads } } => format!(
             "It was stopped at the time limit ({}): {blocked} of its {threads} threads were blocked for good \
-             while the others kept running — a deadlock among some threads (lock order, a lock taken twice, \
-             a Condvar nobody notifies) while another loops.",
+             while the others kept the CPU busy. A thread loops — a busy loop (a spin), often while it \
+             holds the lock the blocked threads wait for — or some threads deadlocked while another kept \
+             looping. Sleep on a `Condvar` (`wait_while`) instead of spinning.",
             seconds(*limit)
         ),
         Exit::TimedOut { limit, .. } => format!(
@@ -221,12 +242,25 @@ pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> 
 /// person knows, then what that pattern of waits means.
 pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
     let mut report = report.clone();
-    for frame in report.threads.iter_mut().flat_map(|t| t.frames.iter_mut()) {
-        if (frame.file == "src/main.rs" || frame.file == "main.rs")
-            && let Some((file, line)) = map.locate(frame.line)
+    let in_bundle = |file: &str| file == "src/main.rs" || file == "main.rs";
+    for thread in &mut report.threads {
+        // The checker's own frames (its harness waiting for a scenario) say
+        // nothing to the learner; a thread that has only those keeps its
+        // innermost one, so it still says where it waits.
+        let innermost = thread.frames.first().cloned();
+        thread.frames.retain(|f| !(in_bundle(&f.file) && map.is_internal(f.line)));
+        if thread.frames.is_empty()
+            && let Some(frame) = innermost
         {
-            frame.file = file.to_string();
-            frame.line = line;
+            thread.frames.push(frame);
+        }
+        for frame in &mut thread.frames {
+            if in_bundle(&frame.file)
+                && let Some((file, line)) = map.locate(frame.line)
+            {
+                frame.file = file.to_string();
+                frame.line = line;
+            }
         }
     }
     let count = |kind: WaitKind| report.threads.iter().filter(|t| t.waits_for == kind).count();
@@ -237,7 +271,7 @@ pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
              whatever the direction of the operation."
         }
         (1, _) => {
-            "Nobody will release that lock: the waiting thread holds it itself (a second `lock()` while \
+            "Nobody will release that lock: the waiting thread already holds it (a second `lock()` while \
              its first guard is alive), or a thread that is itself waiting holds it."
         }
         (0, 1..) => {

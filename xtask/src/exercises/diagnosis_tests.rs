@@ -81,7 +81,10 @@ fn the_check_that_was_running_when_the_runner_stopped_the_program_is_named() {
     assert!(busy.contains("time limit (30 s)") && busy.contains("busy loop"), "{busy}");
     let partly = Activity::PartlyBlocked { blocked: 2, threads: 3 };
     let partial = diagnosis::unexplained_exit(&stopped(partly), &bank_map()).expect("words for the limit");
-    assert!(partial.contains("2 of its 3 threads were blocked"), "{partial}");
+    assert!(
+        partial.contains("2 of its 3 threads were blocked") && partial.contains("busy loop"),
+        "{partial}"
+    );
 }
 
 #[test]
