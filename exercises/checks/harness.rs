@@ -499,10 +499,10 @@ pub fn run_scenario(scenario: &Scenario) -> Outcome {
             Err(RecvTimeoutError::Disconnected) => false,
             Err(RecvTimeoutError::Timeout) => {
                 let busy = match (cpu_before, cpu_ticks()) {
-                    // Ticks of 10 ms. A deadlock uses no CPU at all; a spinning
-                    // thread still gets several percent of a core on a machine
-                    // whose load is ten times its cores (measured: ~7% at 26 on
-                    // 2 cores), so one percent tells them apart.
+                    // Ticks of 10 ms. A deadlock uses no CPU at all. A spinning
+                    // scenario got less than a tenth of a core at a load of 26
+                    // on 2 cores (the fault corpus saw it), but far more than
+                    // one percent, which tells the two apart.
                     (Some(before), Some(after)) => {
                         let cpu = Duration::from_millis((after - before) * 10);
                         Some(cpu * 100 >= waited_from.elapsed())
