@@ -1,6 +1,6 @@
 //! Reference solution for exercise `bank`.
 
-use std::sync::{Mutex, MutexGuard};
+use crate::sync::{Mutex, MutexGuard};
 
 /// Why a transfer was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Reference solution for exercise `counter`.
 
-use std::sync::Mutex;
-use std::thread;
+use crate::sync::Mutex;
+use crate::sync::thread;
 
 // ANCHOR: solution
 /// Starts `threads` threads; each adds one to a shared counter `per_thread`

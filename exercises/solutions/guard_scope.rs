@@ -1,6 +1,6 @@
 //! Reference solution for exercise `guard-scope`.
 
-use std::sync::Mutex;
+use crate::sync::Mutex;
 
 // ANCHOR: solution
 /// Runs `work` on every job waiting in `queue`, oldest first, and returns how

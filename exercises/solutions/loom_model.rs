@@ -1,15 +1,6 @@
 //! Reference solution for exercise `loom-model`.
 
-#[cfg(loom)]
-use loom::{
-    sync::{Arc, Mutex},
-    thread,
-};
-#[cfg(not(loom))]
-use std::{
-    sync::{Arc, Mutex},
-    thread,
-};
+use crate::sync::{Arc, Mutex, thread};
 
 /// A counter that many threads may increment.
 pub trait Counter: Send + Sync + 'static {

@@ -1,7 +1,7 @@
 //! Reference solution for exercise `queue`.
 
+use crate::sync::{Condvar, Mutex};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
 
 /// A first-in, first-out queue holding at most `capacity` items. `push` waits
 /// while it is full; `pop` waits while it is empty. Share it with `&` (for

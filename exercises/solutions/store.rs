@@ -1,7 +1,7 @@
 //! Reference solution for exercise `store`.
 
+use crate::sync::{Arc, Mutex, MutexGuard};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 // ANCHOR: solution
 /// A shared score board: names to scores. Cloning a `Store` gives another

@@ -1,8 +1,8 @@
 //! Reference solution for exercise `word-count`.
 
+use crate::sync::Mutex;
+use crate::sync::thread;
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::thread;
 
 // ANCHOR: solution
 /// Adds the words of `document` to the shared `counts`. Words are separated

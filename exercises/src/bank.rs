@@ -3,7 +3,7 @@
 //! Chapter: Deadlocks (`src/mistakes/deadlocks.md`).
 //! Check your work with `cargo xtask exercises bank`.
 
-use std::sync::Mutex;
+use crate::sync::Mutex;
 
 // ANCHOR: api
 /// Why a transfer was refused.

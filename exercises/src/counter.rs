@@ -3,8 +3,8 @@
 //! Chapter: The shared counter (`src/shared-state/counter.md`).
 //! Check your work with `cargo xtask exercises counter`.
 
-use std::sync::{Arc, Mutex};
-use std::thread;
+use crate::sync::thread;
+use crate::sync::{Arc, Mutex};
 
 // ANCHOR: api
 /// Starts `threads` threads; each adds one to a shared counter `per_thread`

@@ -3,7 +3,7 @@
 //! Chapter: Holding the guard too long (`src/mistakes/holding-too-long.md`).
 //! Check your work with `cargo xtask exercises guard-scope`.
 
-use std::sync::Mutex;
+use crate::sync::Mutex;
 
 // ANCHOR: api
 /// Runs `work` on every job waiting in `queue`, oldest first, and returns how

@@ -1,10 +1,11 @@
 //! The Fearless Locking exercises.
 //!
 //! Each module is one exercise: a starter you complete (in `src/`), checked by
-//! the tests in `tests/` with `cargo xtask exercises <id>`. The list, with
-//! chapters and hints, is `exercises.toml`. With the `solutions` feature each
-//! module is swapped for its reference solution in `solutions/`, which is how
-//! CI proves that every exercise can be solved.
+//! `cargo xtask exercises <id>` with the scenarios and models in `checks/`
+//! (`cargo test` runs them too, through `tests/`). The list, with chapters
+//! and hints, is `exercises.toml`. With the `solutions` feature each module
+//! is swapped for its reference solution in `solutions/`, which is how CI
+//! proves that every exercise can be solved.
 
 // Starters are half-written on purpose: until you finish one, some of its
 // parameters, imports and fields are not used yet. And two starters hold a
@@ -16,26 +17,24 @@
     allow(clippy::significant_drop_tightening)
 )]
 
-#[cfg_attr(feature = "solutions", path = "../solutions/counter.rs")]
-pub mod counter;
+/// The locks and threads exercise code uses: std's, or loom's under `--cfg loom`.
+pub mod sync;
 
-#[cfg_attr(feature = "solutions", path = "../solutions/word_count.rs")]
-pub mod word_count;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/store.rs")]
-pub mod store;
-
+// generated-begin: written by `cargo xtask exercises --sync` from exercises/exercises.toml; do not edit
 #[cfg_attr(feature = "solutions", path = "../solutions/bank.rs")]
 pub mod bank;
-
+#[cfg_attr(feature = "solutions", path = "../solutions/counter.rs")]
+pub mod counter;
 #[cfg_attr(feature = "solutions", path = "../solutions/guard_scope.rs")]
 pub mod guard_scope;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/queue.rs")]
-pub mod queue;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/sharded.rs")]
-pub mod sharded;
-
 #[cfg_attr(feature = "solutions", path = "../solutions/loom_model.rs")]
 pub mod loom_model;
+#[cfg_attr(feature = "solutions", path = "../solutions/queue.rs")]
+pub mod queue;
+#[cfg_attr(feature = "solutions", path = "../solutions/sharded.rs")]
+pub mod sharded;
+#[cfg_attr(feature = "solutions", path = "../solutions/store.rs")]
+pub mod store;
+#[cfg_attr(feature = "solutions", path = "../solutions/word_count.rs")]
+pub mod word_count;
+// generated-end

@@ -2,22 +2,14 @@
 //!
 //! Chapter: Model checking with loom (`src/beyond/loom.md`).
 //! Check your work with `cargo xtask exercises loom-model`: it runs your
-//! `model` against [`RacyCounter`] under loom (it must fail: the model found
-//! the bug) and against your [`FixedCounter`] (it must pass), and the plain
-//! tests without loom.
+//! `FixedCounter` and your `model` on real threads, then your `model` under
+//! loom: it must run two increments at the same time, pass on your
+//! [`FixedCounter`] in every interleaving, and fail on [`RacyCounter`] (the
+//! model found the bug).
 
-// The shim: under `RUSTFLAGS="--cfg loom"` these are loom's types, whose
-// every lock and thread switch loom controls; otherwise std's.
-#[cfg(loom)]
-use loom::{
-    sync::{Arc, Mutex},
-    thread,
-};
-#[cfg(not(loom))]
-use std::{
-    sync::{Arc, Mutex},
-    thread,
-};
+// `crate::sync` hands out std's `Arc`, `Mutex` and threads, or loom's when
+// the checker runs your model under loom (`--cfg loom`).
+use crate::sync::{Arc, Mutex, thread};
 
 // ANCHOR: api
 /// A counter that many threads may increment.
@@ -77,8 +69,8 @@ impl Counter for FixedCounter {
 /// lost update, whatever counter `C` is.
 pub fn model<C: Counter>() {
     // TODO: share a `C::new()` between two threads (`Arc` and `thread::spawn`
-    // from the shim above: loom has no `thread::scope`), let each increment
-    // it once, join both, and assert that the count is 2.
+    // from `crate::sync`), let each increment it once, join both, and assert
+    // that the count is 2.
     todo!("two threads, one increment each, assert the total is 2")
 }
 // ANCHOR_END: api

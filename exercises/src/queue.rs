@@ -3,8 +3,8 @@
 //! Chapter: `Condvar` (`src/beyond/condvar.md`).
 //! Check your work with `cargo xtask exercises queue`.
 
+use crate::sync::{Condvar, Mutex};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
 
 // ANCHOR: api
 /// A first-in, first-out queue holding at most `capacity` items. `push` waits

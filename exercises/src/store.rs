@@ -4,8 +4,8 @@
 //! Chapter: Sharing a mutex (`src/mutex/sharing.md`).
 //! Check your work with `cargo xtask exercises store`.
 
+use crate::sync::{Arc, Mutex};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 // ANCHOR: api
 /// A shared score board: names to scores. Cloning a `Store` gives another

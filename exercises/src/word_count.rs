@@ -4,9 +4,9 @@
 //! Sharing a mutex (`src/mutex/sharing.md`).
 //! Check your work with `cargo xtask exercises word-count`.
 
+use crate::sync::Mutex;
+use crate::sync::thread;
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::thread;
 
 // ANCHOR: api
 /// Adds the words of `document` to the shared `counts`. Words are separated

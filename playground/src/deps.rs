@@ -51,7 +51,7 @@ impl DepSet {
     pub fn prebuild(workspace: &Path, package: &str) -> Result<DepSet> {
         let rustc = rustc_path()?;
         let toolchain = command_output(Command::new(&rustc).arg("-vV"))?;
-        let target_dir = workspace.join("target").join("snippet-deps");
+        let target_dir = target_dir(workspace)?.join("snippet-deps");
 
         let metadata: Value =
             serde_json::from_str(&command_output(Command::new(cargo()).current_dir(workspace).args([
@@ -162,6 +162,15 @@ fn direct_dependencies(
         );
     }
     Ok(out)
+}
+
+/// Cargo's target directory for `workspace`: `CARGO_TARGET_DIR` when set
+/// (relative to the current directory, as cargo reads it), else `target/`.
+pub fn target_dir(workspace: &Path) -> Result<PathBuf> {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => std::path::absolute(&dir).with_context(|| format!("CARGO_TARGET_DIR {dir:?}")),
+        None => Ok(workspace.join("target")),
+    }
 }
 
 fn cargo() -> String {

@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod deadlock;
 pub mod deps;
+pub mod diagnosis;
 pub mod limits;
 pub mod process;
 pub mod runner;

@@ -36,7 +36,11 @@ fn run() -> Result<()> {
     }
     println!("Preparing the snippet dependencies (built once)…");
     let deps = DepSet::prebuild(&workspace, "examples")?;
-    let runner = Runner::new(deps, Limits::default(), workspace.join("target").join("snippet-cache"))?;
+    let runner = Runner::new(
+        deps,
+        Limits::default(),
+        playground::deps::target_dir(&workspace)?.join("snippet-cache"),
+    )?;
     serve_until_ctrl_c(Config::new(book, port), std::sync::Arc::new(runner), |addr| {
         println!("Serving the course at http://{addr}/ (Ctrl-C stops)");
     })

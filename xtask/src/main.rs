@@ -57,16 +57,7 @@ enum Command {
     Links,
     /// The exercises: list them with your progress, or check one
     /// (`cargo xtask exercises counter`) and get its failures explained.
-    Exercises {
-        /// The exercise to check (its id, e.g. `counter`); none lists them all.
-        id: Option<String>,
-        /// Show the exercise's hints instead of checking it.
-        #[arg(long)]
-        hint: bool,
-        /// Re-check the exercise every time you save a file, until Ctrl-C.
-        #[arg(long)]
-        watch: bool,
-    },
+    Exercises(exercises::Args),
     /// mdBook preprocessor (book.toml runs it): lists the quizzes on the
     /// progress page and links every quiz to it.
     #[command(hide = true)]
@@ -113,7 +104,7 @@ fn main() {
         Command::Quizzes => quizzes::check(true),
         Command::Programs => programs::check(),
         Command::Links => links::check(),
-        Command::Exercises { id, hint, watch } => exercises::command(id, hint, watch),
+        Command::Exercises(args) => exercises::command(args),
         Command::ProgressData { args } => reader::preprocessor(&args),
         Command::Puzzles { no_loom } => puzzles::command(no_loom),
         Command::PuzzlesData { args } => puzzles::preprocessor(&args),

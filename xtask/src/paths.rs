@@ -25,3 +25,16 @@ pub fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the
+/// current directory, as cargo reads it), else `target/` in the workspace.
+/// Every folder xtask keeps build output or state in lives under it.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() { dir } else { std::env::current_dir().unwrap_or_default().join(dir) }
+        }
+        None => root().join("target"),
+    }
+}

@@ -93,7 +93,6 @@ const DYNAMIC: &[(&str, &str, &str)] = &[
     ("xtask/src/cmd.rs", "program", "(cmd::in_root: each caller's program is checked)"),
     ("xtask/src/tools.rs", "bin", "(`bin --version` of the pinned tools, each on the list)"),
     ("xtask/src/takeaway.rs", "&cargo", "cargo"),
-    ("xtask/src/exercises/run.rs", "binary", "(built)"),
     ("xtask/src/bench/playground.rs", "&deps.rustc", "rustc"),
     ("xtask/src/bench/playground.rs", "dir.join(\"main\")", "(built)"),
     ("playground/src/deps.rs", "&rustc", "rustc"),

@@ -267,7 +267,7 @@ pub fn runner(limits: Limits) -> Result<Runner> {
     let deps = DepSet::prebuild(crate::paths::root(), "examples")?;
     let names: Vec<&str> = deps.crates.keys().map(String::as_str).collect();
     println!("snippets may use: {}", names.join(", "));
-    Runner::new(deps, limits, crate::paths::root().join("target").join("snippet-cache"))
+    Runner::new(deps, limits, crate::paths::target_dir().join("snippet-cache"))
 }
 
 /// Checks one snippet; `Err` explains what is wrong.

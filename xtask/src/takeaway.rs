@@ -37,7 +37,7 @@ fn project_files() -> Result<Vec<(String, Vec<u8>)>> {
         ("README.md".to_string(), readme(&list).into_bytes()),
         (".gitignore".to_string(), b"/target\n".to_vec()),
     ];
-    for folder in ["src", "tests", "tests/common", "solutions", "examples"] {
+    for folder in ["src", "tests", "checks", "solutions", "examples"] {
         let mut entries: Vec<PathBuf> = fs::read_dir(dir.join(folder))
             .with_context(|| format!("reading exercises/{folder}"))?
             .flatten()
@@ -144,44 +144,60 @@ fn readme(list: &[Exercise]) -> String {
          The exercises of the course [Fearless Locking]({BOOK_URL}), as a standalone\n\
          cargo project: no need to clone the course. You need Rust 1.95 or newer.\n\n\
          Each exercise is a starter in `src/` to complete (look for `todo!()` and the\n\
-         `// TODO` above it) and a test file in `tests/`. Check one with plain cargo:\n\n\
-         ```sh\ncargo test --test counter        # one exercise\ncargo test                        # all of them\n```\n\n\
-         Until you finish a starter its tests fail — that is the point. Every test\n\
-         scenario runs under a timeout (`tests/common/mod.rs`), so a deadlock fails in\n\
-         5 s with \"did not finish in 5 s — likely a deadlock\" instead of hanging.\n\n\
+         `// TODO` above it). Import locks and threads from `crate::sync`\n\
+         (`src/sync.rs`), not from `std`: they are std's, except when the model\n\
+         checker runs (below).\n\n\
+         ## Checking your work\n\n\
+         Every exercise is checked in two ways, and a solution must pass both:\n\n\
+         - **Scenarios** run your code on real threads, as an ordinary test does:\n\n\
+         \x20 ```sh\n  cargo test --test counter        # one exercise\n  cargo test                        # all of them\n  ```\n\n\
+         \x20 Each scenario runs under a timeout, so a deadlock fails in 3 s with an\n\
+         \x20 explanation instead of hanging. But a scenario only sees the interleavings\n\
+         \x20 the OS happens to pick: a race can hide from it for a million runs.\n\
+         - **Models** run your code under the model checker\n\
+         \x20 [loom](https://docs.rs/loom), which runs a small scenario once for every\n\
+         \x20 order in which its threads can interleave (up to 3 preemptions each), so a\n\
+         \x20 race or a deadlock that depends on timing is found every time:\n\n\
+         \x20 ```sh\n  RUSTFLAGS=\"--cfg loom\" cargo test --release --test counter\n  ```\n\n\
+         \x20 (`--cfg loom` compiles your code against loom's locks and threads, in\n\
+         \x20 release mode, as loom recommends.)\n\n\
+         Until you finish a starter its tests fail — that is the point. Each failure\n\
+         says what went wrong in plain words: your own panic and where, a wrong total\n\
+         and what it means, a deadlock or a busy loop, a poisoned lock and the panic\n\
+         that poisoned it. The checks themselves are in `checks/` (reading them is\n\
+         allowed); `tests/` only hands them to cargo.\n\n\
          ## The exercises\n\n\
-         | Exercise | Difficulty | Check it with | Book page |\n|---|---|---|---|\n"
+         | Exercise | Difficulty | Scenarios | Models | Book page |\n|---|---|---|---|---|\n"
     );
     for e in list {
         out.push_str(&format!(
-            "| {} (`src/{}.rs`) | {} | `cargo test --test {}` | [{}]({BOOK_URL}exercises/{}.html) |\n",
+            "| {} (`src/{}.rs`) | {} | `cargo test --test {m}` | `RUSTFLAGS=\"--cfg loom\" cargo test --release --test {m}` | [{}]({BOOK_URL}exercises/{}.html) |\n",
             e.title,
             e.module(),
-            format!("{:?}", e.difficulty).to_lowercase(),
-            e.module(),
+            e.difficulty.label(),
             e.id,
-            e.id
+            e.id,
+            m = e.module(),
         ));
     }
     out.push_str(
-        "\n`loom-model` also has loom models, compiled only under `--cfg loom`:\n\n\
-         ```sh\nRUSTFLAGS=\"--cfg loom\" cargo test --release --test loom_model loom\n```\n\n\
-         `sharded` comes with a benchmark: `cargo run --release --example sharded_bench`.\n\n\
-         ## Hints\n\n",
+        "\n`sharded` comes with a benchmark: `cargo run --release --example sharded_bench`.\n\n\
+         ## Hints\n\n\
+         Try each hint before reading the next.\n\n",
     );
     for e in list {
         out.push_str(&format!("- **{}**:\n", e.id));
-        for hint in &e.hints {
-            out.push_str(&format!("  - {hint}\n"));
+        for (n, hint) in e.hints.iter().enumerate() {
+            out.push_str(&format!("  {}. {hint}\n", n + 1));
         }
     }
     out.push_str(&format!(
         "\n## Solutions\n\n\
          Reference solutions are in `solutions/` (spoilers!) and on the book's\n\
-         [Solutions]({BOOK_URL}exercises/solutions.html) page. To run the tests against\n\
+         [Solutions]({BOOK_URL}exercises/solutions.html) page. To run the checks against\n\
          all of them at once: `cargo test --features solutions`.\n\n\
-         With the whole course cloned, `cargo xtask exercises` does the same checks and\n\
-         explains each failure in plain words.\n"
+         With the whole course cloned, `cargo xtask exercises <id>` runs the same\n\
+         scenarios and models, and `--hint` reveals one hint at a time.\n"
     ));
     out
 }
@@ -209,8 +225,8 @@ pub fn write_zip() -> Result<()> {
 /// The "exercises zip" check: unpack the zip into a temp dir; its starters
 /// compile and fail their tests; with the solutions copied over the starters,
 /// every test passes. Built offline, from the copied Cargo.lock. The loom
-/// models (`--cfg loom`) are left to the exercises check, which runs them
-/// from the workspace.
+/// models (`--cfg loom`) are left to the exercises step, which runs the same
+/// test targets with `--cfg loom` from the workspace.
 pub fn check() -> Result<()> {
     cmd::step("Exercises zip: unpack, starters fail, solutions pass (offline)");
     let zip_path = crate::paths::root().join(ZIP_IN_SRC);
@@ -241,9 +257,9 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
     println!("unpacked {} files into {}", archive.len(), project.display());
     let list = exercises::list()?;
     // One target dir kept between runs: the second check builds incrementally.
-    let target_dir = crate::paths::root().join("target/exercises-zip");
+    let target_dir = crate::paths::target_dir().join("exercises-zip");
 
-    let starters = cargo_test(&project, &target_dir)?;
+    let starters = cargo_test(&project, &target_dir, &list)?;
     let mut problems = Vec::new();
     for e in &list {
         match starters.iter().find(|(name, _)| *name == e.module()) {
@@ -255,10 +271,10 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
         }
     }
     for e in &list {
-        fs::copy(project.join(&e.solution), project.join(&e.starter))
-            .with_context(|| format!("copying {} over {}", e.solution, e.starter))?;
+        fs::copy(project.join(e.solution()), project.join(e.starter()))
+            .with_context(|| format!("copying {} over {}", e.solution(), e.starter()))?;
     }
-    let solved = cargo_test(&project, &target_dir)?;
+    let solved = cargo_test(&project, &target_dir, &list)?;
     for e in &list {
         match solved.iter().find(|(name, _)| *name == e.module()) {
             Some((_, true)) => println!("ok   {:<12} passes with the solution dropped in", e.id),
@@ -269,52 +285,32 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
             )),
         }
     }
-    println!("(loom models not run here: the exercises check runs them from the workspace)");
+    println!("(loom models not run here: the exercises step runs the same targets with --cfg loom)");
     if !problems.is_empty() {
         bail!("{} problem(s) with exercises.zip:\n{}", problems.len(), problems.join("\n"));
     }
     Ok(())
 }
 
-/// `cargo test --offline` in the unpacked project (first `--no-run`, which
-/// must succeed: a learner's first build compiles); returns (test target,
-/// passed) for every test binary.
-fn cargo_test(project: &Path, target_dir: &Path) -> Result<Vec<(String, bool)>> {
+/// `cargo test --offline` in the unpacked project: first `--no-run`, which
+/// must succeed (a learner's first build compiles), then each exercise's
+/// test target on its own; returns (module, passed) for every exercise.
+fn cargo_test(project: &Path, target_dir: &Path, list: &[Exercise]) -> Result<Vec<(String, bool)>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(&cargo);
     build.current_dir(project).args(["test", "--offline", "--no-run"]).env("CARGO_TARGET_DIR", target_dir);
     cmd::run(&mut build, "the zip's project does not compile offline (see above)")?;
-    let mut test = Command::new(&cargo);
-    test.current_dir(project)
-        .args(["test", "--offline", "--no-fail-fast", "--tests", "--", "--color", "never"])
-        .env("CARGO_TARGET_DIR", target_dir)
-        .env("CARGO_TERM_COLOR", "never");
-    cmd::echo(&test);
-    let output = test.output().context("could not start cargo")?;
-    // libtest prints "test result: ok|FAILED" on stdout; cargo names the
-    // binary ("Running tests/counter.rs (…)") on stderr. Pair them in order.
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let names: Vec<String> = stderr
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("Running "))
-        .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
-        .collect();
-    let results: Vec<bool> =
-        stdout.lines().filter_map(|l| l.strip_prefix("test result: ")).map(|r| r.starts_with("ok")).collect();
-    if names.len() != results.len() {
-        bail!(
-            "could not pair cargo's test binaries with their results ({} binaries, {} results):\n{stderr}\n{stdout}",
-            names.len(),
-            results.len()
-        );
+    let mut results = Vec::new();
+    for e in list {
+        let mut test = Command::new(&cargo);
+        test.current_dir(project)
+            .args(["test", "--offline", "--quiet", "--test", &e.module()])
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env("CARGO_TERM_COLOR", "never");
+        cmd::echo(&test);
+        // The output of a failing starter is long and expected: keep it out of the log.
+        let output = test.output().context("could not start cargo")?;
+        results.push((e.module(), output.status.success()));
     }
-    Ok(names
-        .into_iter()
-        .zip(results)
-        .filter_map(|(name, ok)| {
-            let module = name.strip_prefix("tests/")?.strip_suffix(".rs")?.to_string();
-            Some((module, ok))
-        })
-        .collect())
+    Ok(results)
 }

@@ -21,10 +21,12 @@ const CHECKS: &[Check] = &[
     Check { name: "external programs", slow: false, run: programs::check },
     Check { name: "tools and packages", slow: false, run: tools_and_packages },
     Check { name: "formatting", slow: false, run: fmt },
+    Check { name: "exercise files", slow: false, run: exercises::check_consistency },
     Check { name: "clippy", slow: false, run: clippy },
     Check { name: "workspace tests", slow: false, run: workspace_tests },
     Check { name: "loom model checks", slow: true, run: loom },
-    Check { name: "exercises", slow: false, run: exercises::check },
+    Check { name: "exercises", slow: false, run: exercises::check_solutions },
+    Check { name: "fault corpus", slow: true, run: exercises::check_corpus },
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
     Check { name: "benchmark claims", slow: false, run: bench::check },
     Check { name: "reader scripts", slow: false, run: reader::check_scripts },
@@ -97,7 +99,8 @@ fn loom() -> Result<()> {
     cmd::step("loom model checks (--cfg loom, release, own target dir)");
     let mut cmd = cmd::cargo();
     cmd.env("RUSTFLAGS", "--cfg loom")
-        .args(["test", "--locked", "--release", "--package", "examples", "--target-dir", "target/loom"])
+        .args(["test", "--locked", "--release", "--package", "examples", "--target-dir"])
+        .arg(crate::paths::target_dir().join("loom"))
         .args(["--lib", "--", "loom"]);
     cmd::run(&mut cmd, "a loom model check failed (see the model's panic above)")
 }

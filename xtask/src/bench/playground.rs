@@ -288,12 +288,12 @@ pub fn run(runs: usize) -> Result<()> {
     }
     cmd::step("Benchmark: the local playground against bare rustc");
     let deps = playground::DepSet::prebuild(crate::paths::root(), "examples")?;
-    let cache = crate::paths::root().join("target").join("bench-playground-cache");
+    let cache = crate::paths::target_dir().join("bench-playground-cache");
     let _ = std::fs::remove_dir_all(&cache);
     let runner = Arc::new(Runner::new(deps, Limits::default(), cache)?);
     let config = Config::new(crate::paths::root().join("book"), 0);
     let server = Running::start(config, runner.clone())?;
-    let floor_dir = crate::paths::root().join("target").join("bench-playground-floor");
+    let floor_dir = crate::paths::target_dir().join("bench-playground-floor");
     let _ = std::fs::remove_dir_all(&floor_dir);
     std::fs::create_dir_all(&floor_dir)?;
     println!(

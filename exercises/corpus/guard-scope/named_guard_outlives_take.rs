@@ -1,0 +1,26 @@
+//! Takes the jobs out with `mem::take`, but through a named guard that lives on.
+//! expect: still locked while `work` ran
+
+use crate::sync::Mutex;
+
+pub fn process_pending<T>(queue: &Mutex<Vec<T>>, mut work: impl FnMut(T)) -> usize {
+    let mut guard = queue.lock().unwrap();
+    let jobs = std::mem::take(&mut *guard);
+    let count = jobs.len();
+    for job in jobs {
+        work(job);
+    }
+    count
+}
+
+pub fn process_until_empty<T>(queue: &Mutex<Vec<T>>, mut work: impl FnMut(T)) -> usize {
+    let mut count = 0;
+    loop {
+        let jobs = std::mem::take(&mut *queue.lock().unwrap());
+        if jobs.is_empty() {
+            return count;
+        }
+        count += jobs.len();
+        jobs.into_iter().for_each(&mut work);
+    }
+}

@@ -1,0 +1,59 @@
+//! `push` waits under `if`, not `while`: another producer can fill the place first.
+//! expect: must wait while the queue is full
+
+use crate::sync::{Condvar, Mutex};
+use std::collections::VecDeque;
+
+/// A first-in, first-out queue holding at most `capacity` items. `push` waits
+/// while it is full; `pop` waits while it is empty. Share it with `&` (for
+/// example from `thread::scope`) or in an `Arc`.
+pub struct BoundedQueue<T> {
+    items: Mutex<VecDeque<T>>,
+    not_empty: Condvar,
+    not_full: Condvar,
+    capacity: usize,
+}
+
+impl<T> BoundedQueue<T> {
+    /// An empty queue for up to `capacity` items (at least one).
+    pub fn new(capacity: usize) -> Self {
+        assert!(capacity > 0, "a queue must hold at least one item");
+        BoundedQueue {
+            items: Mutex::new(VecDeque::with_capacity(capacity)),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            capacity,
+        }
+    }
+
+    /// Adds `item` at the back, first waiting while the queue is full.
+    pub fn push(&self, item: T) {
+        let mut items = self.items.lock().unwrap();
+        if items.len() >= self.capacity {
+            items = self.not_full.wait(items).unwrap();
+        }
+        items.push_back(item);
+        drop(items);
+        self.not_empty.notify_one();
+    }
+
+    /// Removes the item at the front, first waiting while the queue is empty.
+    pub fn pop(&self) -> T {
+        let items = self.items.lock().unwrap();
+        let mut items = self.not_empty.wait_while(items, |items| items.is_empty()).unwrap();
+        let item = items.pop_front().expect("wait_while returned: not empty");
+        drop(items);
+        self.not_full.notify_one();
+        item
+    }
+
+    /// How many items are waiting right now.
+    pub fn len(&self) -> usize {
+        self.items.lock().unwrap().len()
+    }
+
+    /// Whether no item is waiting right now.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
