@@ -112,13 +112,24 @@ async fn run_by_keyboard(b: &Browser) -> Result<Outcome> {
     )
     .await?;
     tab_to(b, "pre[data-fl-kbd] .play-button").await?;
-    let shown: String = js(
+    // mdBook fades the buttons in (a CSS transition): wait for the end of it.
+    let shown = wait_for::<bool>(
         b,
-        "return getComputedStyle(document.querySelector('pre[data-fl-kbd] > .buttons')).opacity;",
+        "the focused Run button to be fully visible",
+        Duration::from_secs(3),
+        "return getComputedStyle(document.querySelector('pre[data-fl-kbd] > .buttons')).opacity === '1' ? true : null;",
         vec![],
     )
-    .await?;
-    ensure!(shown == "1", "the focused Run button is not visible (its buttons' opacity is {shown})");
+    .await;
+    if shown.is_err() {
+        let opacity: String = js(
+            b,
+            "return getComputedStyle(document.querySelector('pre[data-fl-kbd] > .buttons')).opacity;",
+            vec![],
+        )
+        .await?;
+        bail!("the focused Run button is not visible (its buttons' opacity is {opacity} after 3 s)");
+    }
     press(b, Key::Enter).await?;
     let out = page.output(n, Duration::from_secs(30)).await?;
     ensure!(out.contains("Final counter"), "Enter on Run printed\n{out}");

@@ -269,7 +269,17 @@ pub fn expand(root: &Path, pages: &[Page], levels: &[Level]) -> Result<BTreeMap<
             for (p, level) in by_page {
                 if last != Some(p) {
                     let teaching = &pages[p];
-                    write!(all, "\n### [{}]({}{})\n", teaching.title, to_root(&page.path), teaching.path)?;
+                    // A plain heading: mdBook wraps headings in an anchor
+                    // link, and a link inside it is invalid (and nameless to
+                    // screen readers).
+                    write!(
+                        all,
+                        "\n## {}\n\nFrom the page [{}]({}{}):\n",
+                        teaching.title,
+                        teaching.title,
+                        to_root(&page.path),
+                        teaching.path
+                    )?;
                     last = Some(p);
                 }
                 all.push_str(&level_markdown(level, &page.path, &format!("puzzles-{}", level.id))?);
@@ -425,7 +435,9 @@ mod tests {
             all.contains("id=\"puzzles-mistakes-deadlocks-1\""),
             "ids differ from the chapter's, for print.html"
         );
-        assert!(all.contains("### [Title of mistakes/deadlocks.md](mistakes/deadlocks.md)"));
+        assert!(all.contains(
+            "## Title of mistakes/deadlocks.md\n\nFrom the page [Title of mistakes/deadlocks.md](mistakes/deadlocks.md):"
+        ));
         let progress = &new["progress.md"];
         assert!(progress.contains("\"anchor\":\"puzzle-mistakes-deadlocks-1\""));
         assert!(progress.contains("\"page\":\"puzzles.html\""));
