@@ -76,6 +76,28 @@ impl ErrorsFirstRelaxed {
     }
 }
 
+/// Errors read first, every operation `SeqCst` (what Go's atomics always
+/// are): all threads agree on one order of the four operations, so a reader
+/// that sees an error also sees its request (the loom model below checks it).
+#[derive(Default)]
+pub struct ErrorsFirstSeqCst {
+    requests: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl ErrorsFirstSeqCst {
+    pub fn record_error(&self) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        self.errors.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn snapshot(&self) -> (u64, u64) {
+        let errors = self.errors.load(Ordering::SeqCst);
+        let requests = self.requests.load(Ordering::SeqCst);
+        (requests, errors)
+    }
+}
+
 pub fn main() {
     let stats = AtomicStats::default();
     stats.record_error();
@@ -99,6 +121,9 @@ mod tests {
         let relaxed = ErrorsFirstRelaxed::default();
         relaxed.record_error();
         assert_eq!(relaxed.snapshot(), (1, 1));
+        let seq_cst = ErrorsFirstSeqCst::default();
+        seq_cst.record_error();
+        assert_eq!(seq_cst.snapshot(), (1, 1));
     }
 }
 
@@ -106,7 +131,7 @@ mod tests {
 /// the update and errors from after it: 1 error out of 0 requests.
 #[cfg(all(test, loom))]
 mod loom {
-    use super::{AtomicStats, ErrorsFirstRelaxed, OrderedStats};
+    use super::{AtomicStats, ErrorsFirstRelaxed, ErrorsFirstSeqCst, OrderedStats};
     use ::loom::sync::Arc;
     use ::loom::thread;
 
@@ -139,6 +164,28 @@ mod loom {
             let (requests, errors) = stats.snapshot();
             assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
             writer.join().unwrap();
+        });
+    }
+
+    /// Everything `SeqCst`, errors first: in every interleaving, with two
+    /// writers, `errors <= requests`. (loom models `SeqCst` as the weaker
+    /// `AcqRel`, so a pass here holds for real `SeqCst` too.)
+    #[test]
+    fn errors_first_with_seq_cst_never_sees_more_errors() {
+        ::loom::model(|| {
+            let stats = Arc::new(ErrorsFirstSeqCst::default());
+            let writers: Vec<_> = (0..2)
+                .map(|_| {
+                    let stats = Arc::clone(&stats);
+                    thread::spawn(move || stats.record_error())
+                })
+                .collect();
+            let (requests, errors) = stats.snapshot();
+            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
+            for writer in writers {
+                writer.join().unwrap();
+            }
+            assert_eq!(stats.snapshot(), (2, 2));
         });
     }
 

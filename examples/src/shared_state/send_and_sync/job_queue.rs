@@ -5,8 +5,8 @@ use std::sync::Mutex;
 use std::thread;
 
 // ANCHOR: queue
-/// A job: any closure that may be sent to another thread. It need not be
-/// `Sync`: only one worker at a time will ever touch it.
+/// A job: any closure that returns a `u64` and may be sent to another
+/// thread. It need not be `Sync`: only one worker at a time will touch it.
 type Job = Box<dyn FnOnce() -> u64 + Send>;
 
 /// Runs every job on `workers` scoped threads and returns the sum of results.
@@ -18,10 +18,15 @@ pub fn run_all(jobs: Vec<Job>, workers: usize) -> u64 {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
-                    // Pop under the lock, run the job after the guard is gone.
-                    let Some(job) = queue.lock().unwrap().pop() else { break };
-                    let result = job();
-                    *total.lock().unwrap() += result;
+                    // The guard is a temporary: unlocked at the end of this line.
+                    let next = queue.lock().unwrap().pop();
+                    match next {
+                        Some(job) => {
+                            let result = job(); // runs with the queue unlocked
+                            *total.lock().unwrap() += result;
+                        }
+                        None => break, // the queue is empty: this worker is done
+                    }
                 }
             });
         }
@@ -30,7 +35,10 @@ pub fn run_all(jobs: Vec<Job>, workers: usize) -> u64 {
 }
 
 pub fn main() {
-    let jobs: Vec<Job> = (1..=10_u64).map(|n| Box::new(move || n * n) as Job).collect();
+    let mut jobs: Vec<Job> = Vec::new();
+    for n in 1..=10 {
+        jobs.push(Box::new(move || n * n));
+    }
     println!("sum of squares 1..=10: {}", run_all(jobs, 3));
 }
 // ANCHOR_END: queue
@@ -41,7 +49,10 @@ mod tests {
 
     #[test]
     fn every_job_runs_exactly_once() {
-        let jobs: Vec<Job> = (1..=100_u64).map(|n| Box::new(move || n) as Job).collect();
+        let mut jobs: Vec<Job> = Vec::new();
+        for n in 1..=100 {
+            jobs.push(Box::new(move || n));
+        }
         assert_eq!(run_all(jobs, 4), 5050);
     }
 
