@@ -7,7 +7,8 @@
 //!   must appear in the page, whitespace aside) and the comparisons that make
 //!   it true (`checks`, in the language of [`super::expr`]). `each` repeats
 //!   the checks for every value of a placeholder: `each = { n = "2..=max" }`
-//!   turns `mutex@{n}` into `mutex@2`, `mutex@3`, … (a list works too:
+//!   turns `mutex@{n}` into `mutex@2`, `mutex@3`, … — every thread count in
+//!   the range that the report measured (a list works too:
 //!   `each = { mix = ["r100", "r50"] }`).
 //! - `[[figure]]`: a number a page prints (`value`, an expression; `format`:
 //!   `percent`, `times`, `number` or `ns`; optional `digits`; with `each`,
@@ -97,7 +98,8 @@ pub enum Reduce {
 }
 
 /// A placeholder's values: a list, or a range of thread counts such as
-/// `"2..=max"` (`max`: the most threads measured; `cores`).
+/// `"2..=max"` (`max`: the most threads measured; `cores`), which stands for
+/// every thread count in it that the report measured.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Values {
@@ -189,6 +191,20 @@ impl Data for ReportData<'_> {
         Ok(*slow as f64 / (*fast).max(1) as f64)
     }
 
+    fn cpu(&self, key: &str, threads: u32) -> Result<f64> {
+        let series = self.0.series(key).with_context(|| format!("the report has no series `{key}`"))?;
+        series
+            .points
+            .iter()
+            .find(|p| p.threads == threads)
+            .with_context(|| format!("no point `{key}@{threads}`"))?;
+        series.cpu_at(threads).with_context(|| {
+            format!(
+                "`{key}@{threads}` has no CPU time (only groups that measure it, such as `spin`, have one)"
+            )
+        })
+    }
+
     fn constant(&self, name: &str) -> Result<f64> {
         Ok(match name {
             "max" => f64::from(self.0.max_threads()),
@@ -227,7 +243,9 @@ fn expand(each: &BTreeMap<String, Values>, report: &Report) -> Result<Vec<BTreeM
                         n => n.parse().with_context(|| format!("`{n}` in `{range}` is not a thread count")),
                     }
                 };
-                (bound(from)?..=bound(to)?).map(|n| n.to_string()).collect()
+                // Only the counts measured: the spin group skips from 4 to 8.
+                let measured = report.thread_counts();
+                (bound(from)?..=bound(to)?).filter(|n| measured.contains(n)).map(|n| n.to_string()).collect()
             }
         };
         if values.is_empty() {

@@ -1,10 +1,10 @@
-//! `cargo xtask bench …`: the course's benchmarks. `locks` and `caches` run a
-//! release build of `examples/src/bin/bench.rs` and turn its JSON into the
-//! plots, tables and figures the book includes; `all` (or no target) runs
-//! both. `playground` measures the local playground and `pages` what a
+//! `cargo xtask bench …`: the course's benchmarks. `locks`, `caches` and
+//! `spin` run a release build of `examples/src/bin/bench.rs` and turn its
+//! JSON into the plots, tables and figures the book includes; `all` (or no
+//! target) runs the three. `playground` measures the local playground and `pages` what a
 //! reader's browser downloads (neither is part of `all`).
 //!
-//! Before `locks` or `caches` run, [`gate`] refuses a busy machine (unless
+//! Before `locks`, `caches` or `spin` run, [`gate`] refuses a busy machine (unless
 //! `--allow-busy`). After they run, every claim the pages make about the new
 //! data is checked ([`claims`]): the results are written either way, and
 //! contradicted claims are listed with their page, so the prose can be
@@ -22,6 +22,7 @@ mod locks;
 mod pages;
 mod playground;
 pub mod report;
+mod spin;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -55,8 +56,8 @@ pub struct Args {
 /// What to benchmark.
 #[derive(Subcommand)]
 pub enum Target {
-    /// Everything the book includes: `locks`, then `caches`, with their
-    /// default settings (what `cargo xtask bench` with no target runs).
+    /// Everything the book includes: `locks`, `caches`, then `spin`, with
+    /// their default settings (what `cargo xtask bench` with no target runs).
     All,
     /// Counters under contention (Mutex, RwLock, parking_lot, atomic, sharded
     /// with and without padding, per-thread) across 1..=2×cores threads;
@@ -79,6 +80,19 @@ pub enum Target {
         ops: u64,
         /// Timed runs per data point (after one warm-up pass); the median is reported.
         #[arg(long, default_value_t = caches::GROUP.repeats)]
+        repeats: u32,
+    },
+    /// Part 3's SpinLock, ParkingLock and FutexMutex and std's Mutex, with a
+    /// one-addition and a longer (~200 ns) critical section, at 1, cores, and
+    /// 2, 4 and 8 × cores threads: throughput and CPU time per increment;
+    /// writes src/beyond/measuring-spin.{json,svg,md,figures.md} and
+    /// src/beyond/measuring-spin-cpu.{svg,md}.
+    Spin {
+        /// Increments per data point (split over the threads).
+        #[arg(long, default_value_t = spin::GROUP.ops)]
+        ops: u64,
+        /// Timed runs per data point (after one warm-up pass); the median is reported.
+        #[arg(long, default_value_t = spin::GROUP.repeats)]
         repeats: u32,
     },
     /// Measure nothing: check the pages' claims against the committed data,
@@ -119,7 +133,7 @@ pub struct Group {
 pub type Generated = (&'static str, String);
 
 /// Every group the book includes, in the order `all` runs them.
-const GROUPS: [&Group; 2] = [&locks::GROUP, &caches::GROUP];
+const GROUPS: [&Group; 3] = [&locks::GROUP, &caches::GROUP, &spin::GROUP];
 
 /// Runs one benchmark target (none: all of the book's).
 pub fn run(args: Args) -> Result<()> {
@@ -127,6 +141,7 @@ pub fn run(args: Args) -> Result<()> {
         Target::All => GROUPS.iter().map(|g| (*g, g.ops, g.repeats)).collect(),
         Target::Locks { ops, repeats } => vec![(&locks::GROUP, ops, repeats)],
         Target::Caches { ops, repeats } => vec![(&caches::GROUP, ops, repeats)],
+        Target::Spin { ops, repeats } => vec![(&spin::GROUP, ops, repeats)],
         Target::Claims => return check(),
         Target::Playground { runs } => return playground::run(runs),
         Target::Pages => return pages::run(),
