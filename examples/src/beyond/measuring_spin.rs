@@ -191,9 +191,9 @@ pub struct LockWorkload {
 }
 
 /// The facet of the one-addition critical section.
-pub const ADD: &str = "critical section: one addition";
+pub const ADD: &str = "one-addition critical section";
 /// The facet of the longer critical section.
-pub const ADD_AND_WORK: &str = "critical section: one addition + work";
+pub const ADD_AND_WORK: &str = "longer critical section (addition + work)";
 
 macro_rules! lock_workloads {
     ($($key:literal, $label:literal, $facet:expr, $lock:ty, $rounds:expr;)*) => {

@@ -125,6 +125,8 @@ pub struct Group {
     /// Default operations per data point and timed runs.
     pub ops: u64,
     pub repeats: u32,
+    /// The plot beside the JSON (`report::svg`: throughput against threads).
+    pub plot: fn(&report::Report) -> Result<String>,
     /// Tables for other pages, from the report and the command that made it.
     pub extras: fn(&report::Report, &str) -> Result<Vec<Generated>>,
 }
@@ -240,7 +242,7 @@ fn outputs(group: &Group, report: &report::Report) -> Result<Vec<(String, String
     let claims = claims::load(&claims::claims_path(&crate::paths::root().join(json)))?;
     let file_name = json.file_name().expect("the JSON has a name").to_string_lossy();
     let mut out = vec![
-        (json.with_extension("svg").display().to_string(), report::svg(report)?),
+        (json.with_extension("svg").display().to_string(), (group.plot)(report)?),
         (json.with_extension("md").display().to_string(), report::table(report, &command)),
         (claims::figures_path(json).display().to_string(), claims::figures_md(&claims, report, &file_name)?),
     ];

@@ -243,6 +243,9 @@ pub struct Metric {
     pub y_desc: String,
     /// The value of one point, if it was measured.
     pub value: fn(&Point) -> Option<f64>,
+    /// The y axis reaches this many times the highest value: room for the
+    /// legend in the upper left corner.
+    pub headroom: f64,
 }
 
 impl Metric {
@@ -252,6 +255,7 @@ impl Metric {
             title: report.title.clone(),
             y_desc: format!("million {} per second", report.unit),
             value: |p| Some(p.ops_per_sec / 1e6),
+            headroom: 1.1,
         }
     }
 }
@@ -332,13 +336,14 @@ pub fn svg_of(report: &Report, metric: &Metric) -> Result<String> {
                 .margin(16)
                 .x_label_area_size(44)
                 .y_label_area_size(64)
-                .build_cartesian_2d(axis.range(), 0.0..top * 1.1)
+                .build_cartesian_2d(axis.range(), 0.0..top * metric.headroom)
                 .map_err(err)?;
             chart
                 .configure_mesh()
                 .x_labels(axis.threads.len())
                 .x_label_formatter(&|x| axis.label(*x))
-                .y_label_formatter(&|y| format!("{y:.0}"))
+                // Below 10, whole numbers would label two ticks alike.
+                .y_label_formatter(&|y| if top < 10.0 { format!("{y:.1}") } else { format!("{y:.0}") })
                 .x_desc("threads")
                 .y_desc(&metric.y_desc)
                 .label_style(("sans-serif", 14).into_font().color(&INK))
