@@ -186,9 +186,18 @@ pub struct LockWorkload {
     pub label: &'static str,
     /// The plot panel (the critical section).
     pub facet: &'static str,
+    /// How many times the group's operation count this line runs: the
+    /// one-addition lines run [`ADD_OPS_SCALE`] times as many increments,
+    /// so that their runs last about as long as the longer ones' and every
+    /// thread's share spans many scheduler time slices.
+    pub ops_scale: u64,
     /// Runs `total_ops` increments on `threads` threads.
     pub run: fn(threads: usize, total_ops: u64) -> Sample,
 }
+
+/// The one-addition critical section is about a tenth as long as the
+/// longer one (on the machine this was written on).
+pub const ADD_OPS_SCALE: u64 = 10;
 
 /// The facet of the one-addition critical section.
 pub const ADD: &str = "one-addition critical section";
@@ -196,21 +205,27 @@ pub const ADD: &str = "one-addition critical section";
 pub const ADD_AND_WORK: &str = "longer critical section (addition + work)";
 
 macro_rules! lock_workloads {
-    ($($key:literal, $label:literal, $facet:expr, $lock:ty, $rounds:expr;)*) => {
-        &[$(LockWorkload { key: $key, label: $label, facet: $facet, run: |t, n| timed_lock::<$lock>(t, n, $rounds) },)*]
+    ($($key:literal, $label:literal, $facet:expr, $scale:expr, $lock:ty, $rounds:expr;)*) => {
+        &[$(LockWorkload {
+            key: $key,
+            label: $label,
+            facet: $facet,
+            ops_scale: $scale,
+            run: |t, n| timed_lock::<$lock>(t, n, $rounds),
+        },)*]
     };
 }
 
 /// The spin group: four locks × two critical sections, in plot order.
 pub const LOCKS: &[LockWorkload] = lock_workloads! {
-    "spin_add", "SpinLock", ADD, SpinLock<u64>, 0;
-    "parking_add", "ParkingLock", ADD, ParkingLock<u64>, 0;
-    "futex_add", "FutexMutex (std's protocol)", ADD, FutexMutex<u64>, 0;
-    "std_add", "std Mutex", ADD, Mutex<u64>, 0;
-    "spin_work", "SpinLock", ADD_AND_WORK, SpinLock<u64>, WORK_ROUNDS;
-    "parking_work", "ParkingLock", ADD_AND_WORK, ParkingLock<u64>, WORK_ROUNDS;
-    "futex_work", "FutexMutex (std's protocol)", ADD_AND_WORK, FutexMutex<u64>, WORK_ROUNDS;
-    "std_work", "std Mutex", ADD_AND_WORK, Mutex<u64>, WORK_ROUNDS;
+    "spin_add", "SpinLock", ADD, ADD_OPS_SCALE, SpinLock<u64>, 0;
+    "parking_add", "ParkingLock", ADD, ADD_OPS_SCALE, ParkingLock<u64>, 0;
+    "futex_add", "FutexMutex (std's protocol)", ADD, ADD_OPS_SCALE, FutexMutex<u64>, 0;
+    "std_add", "std Mutex", ADD, ADD_OPS_SCALE, Mutex<u64>, 0;
+    "spin_work", "SpinLock", ADD_AND_WORK, 1, SpinLock<u64>, WORK_ROUNDS;
+    "parking_work", "ParkingLock", ADD_AND_WORK, 1, ParkingLock<u64>, WORK_ROUNDS;
+    "futex_work", "FutexMutex (std's protocol)", ADD_AND_WORK, 1, FutexMutex<u64>, WORK_ROUNDS;
+    "std_work", "std Mutex", ADD_AND_WORK, 1, Mutex<u64>, WORK_ROUNDS;
 };
 
 /// The thread counts of the spin group on a machine with `cores` cores:

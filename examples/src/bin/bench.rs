@@ -113,6 +113,8 @@ struct Line {
     key: &'static str,
     label: &'static str,
     facet: &'static str,
+    /// It runs this many times `--ops` operations per point.
+    ops_scale: u64,
     run: Box<dyn Fn(usize, u64) -> Sample>,
 }
 
@@ -124,6 +126,7 @@ fn timed_lines(workloads: &'static [Workload]) -> Vec<Line> {
             key: w.key,
             label: w.label,
             facet: w.facet,
+            ops_scale: 1,
             run: Box::new(move |threads, ops| Sample { wall: (w.run)(threads, ops), usage: None }),
         })
         .collect()
@@ -132,7 +135,13 @@ fn timed_lines(workloads: &'static [Workload]) -> Vec<Line> {
 fn measured_lines(workloads: &'static [LockWorkload]) -> Vec<Line> {
     workloads
         .iter()
-        .map(|w| Line { key: w.key, label: w.label, facet: w.facet, run: Box::new(w.run) })
+        .map(|w| Line {
+            key: w.key,
+            label: w.label,
+            facet: w.facet,
+            ops_scale: w.ops_scale,
+            run: Box::new(w.run),
+        })
         .collect()
 }
 
@@ -222,7 +231,7 @@ fn main() -> ExitCode {
     let variants: Vec<(usize, usize)> =
         (0..lines.len()).flat_map(|w| threads.iter().map(move |&n| (w, n))).collect();
     eprintln!(
-        "{title}: {} ops per point, 1 warm-up pass + {} timed passes over {} variants (interleaved), median; threads {threads:?}",
+        "{title}: {} ops per point (some lines × their scale), 1 warm-up pass + {} timed passes over {} variants (interleaved), median; threads {threads:?}",
         options.ops,
         options.repeats,
         variants.len()
@@ -230,7 +239,8 @@ fn main() -> ExitCode {
 
     let group_start = load_average();
     let load_before = options.load_before.or(group_start);
-    let run = |(w, n): (usize, usize)| (lines[w].run)(n, options.ops);
+    let ops_of = |line: &Line| options.ops * line.ops_scale;
+    let run = |(w, n): (usize, usize)| (lines[w].run)(n, ops_of(&lines[w]));
     for &variant in &variants {
         run(variant); // warm-up
     }
@@ -247,11 +257,12 @@ fn main() -> ExitCode {
 
     let mut series = Vec::new();
     for (w, line) in lines.iter().enumerate() {
+        let ops = ops_of(line);
         let mut points = Vec::new();
         for (v, &(_, n)) in variants.iter().enumerate().filter(|(_, (vw, _))| *vw == w) {
             let walls: Vec<Duration> = runs[v].iter().map(|s| s.wall).collect();
             let median_wall = median(&walls);
-            let ops_per_sec = options.ops as f64 / median_wall.as_secs_f64();
+            let ops_per_sec = ops as f64 / median_wall.as_secs_f64();
             let mut point = json!({
                 "threads": n,
                 "median_ns": median_wall.as_nanos() as u64,
@@ -262,7 +273,7 @@ fn main() -> ExitCode {
             let mut cpu_note = String::new();
             if let Some(usages) = usages {
                 let per_op: Vec<f64> =
-                    usages.iter().map(|u| u.cpu().as_nanos() as f64 / options.ops as f64).collect();
+                    usages.iter().map(|u| u.cpu().as_nanos() as f64 / ops as f64).collect();
                 let cpu_ns_per_op = median(&per_op);
                 cpu_note = format!(", {cpu_ns_per_op:>8.1} ns CPU per op");
                 let ns = |f: fn(&measuring_spin::Usage) -> Duration| {
@@ -288,6 +299,7 @@ fn main() -> ExitCode {
             "key": line.key,
             "label": line.label,
             "facet": line.facet,
+            "total_ops": ops,
             "points": points,
         }));
     }

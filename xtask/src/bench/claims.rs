@@ -98,8 +98,9 @@ pub enum Reduce {
 }
 
 /// A placeholder's values: a list, or a range of thread counts such as
-/// `"2..=max"` (`max`: the most threads measured; `cores`), which stands for
-/// every thread count in it that the report measured.
+/// `"2..=max"` or `"2 * cores..=max"` (bounds are expressions: `max` is the
+/// most threads measured), which stands for every thread count in it that
+/// the report measured.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Values {
@@ -236,12 +237,15 @@ fn expand(each: &BTreeMap<String, Values>, report: &Report) -> Result<Vec<BTreeM
             Values::Range(range) => {
                 let (from, to) =
                     range.split_once("..=").with_context(|| format!("`{range}` is not `a..=b`"))?;
+                // A bound is an expression of numbers and constants: `2`, `max`, `2 * cores`.
                 let bound = |text: &str| -> Result<u32> {
-                    match text.trim() {
-                        "max" => Ok(report.max_threads()),
-                        "cores" => Ok(report.machine.cores),
-                        n => n.parse().with_context(|| format!("`{n}` in `{range}` is not a thread count")),
+                    let value = expr::parse_expr(text)
+                        .and_then(|e| expr::eval(&e, &ReportData(report), &mut Vec::new()))
+                        .with_context(|| format!("`{}` in `{range}` is not a thread count", text.trim()))?;
+                    if value < 0.0 || value.fract() != 0.0 {
+                        bail!("`{}` in `{range}` is {value}, not a thread count", text.trim());
                     }
+                    Ok(value as u32)
                 };
                 // Only the counts measured: the spin group skips from 4 to 8.
                 let measured = report.thread_counts();
@@ -570,6 +574,25 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].0.contains("no series `mutx`"), "{}", problems[0]);
         assert!(problems[1].0.contains("placeholder"), "{}", problems[1]);
+    }
+
+    #[test]
+    fn ranges_take_expressions_and_only_measured_thread_counts() {
+        let mut report = report();
+        // Like the spin group: 1, 2 and 4 threads (3 was not measured).
+        for series in &mut report.series {
+            series.points[2].threads = 4;
+        }
+        let values = |range: &str| {
+            let each = BTreeMap::from([("n".to_string(), Values::Range(range.into()))]);
+            expand(&each, &report).map(|combos| combos.iter().map(|c| c["n"].clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(values("1..=max").unwrap(), ["1", "2", "4"]);
+        assert_eq!(values("2 * cores..=max").unwrap(), ["4"]);
+        assert_eq!(values("cores + 1..=max").unwrap(), ["4"]);
+        assert!(format!("{:#}", values("cores / 4..=max").unwrap_err()).contains("not a thread count"));
+        assert!(format!("{:#}", values("nope..=max").unwrap_err()).contains("unknown constant `nope`"));
+        assert!(format!("{:#}", values("5..=max").unwrap_err()).contains("no values"));
     }
 
     #[test]

@@ -88,7 +88,9 @@ pub enum Target {
     /// writes src/beyond/measuring-spin.{json,svg,md,figures.md} and
     /// src/beyond/measuring-spin-cpu.{svg,md}.
     Spin {
-        /// Increments per data point (split over the threads).
+        /// Increments per data point with the longer critical section (split
+        /// over the threads); the one-addition lines run ten times as many
+        /// (`ADD_OPS_SCALE` in examples/src/beyond/measuring_spin.rs).
         #[arg(long, default_value_t = spin::GROUP.ops)]
         ops: u64,
         /// Timed runs per data point (after one warm-up pass); the median is reported.

@@ -77,6 +77,10 @@ pub struct Series {
     /// The plot panel it belongs to; empty when the report has one panel.
     #[serde(default)]
     pub facet: String,
+    /// Operations per point when this series ran its own number (the spin
+    /// group's one-addition lines run more); absent: the report's.
+    #[serde(default)]
+    pub total_ops: Option<u64>,
     pub points: Vec<Point>,
 }
 
@@ -107,14 +111,17 @@ impl Report {
         } else {
             format!("median of {} runs after {} warm-up", self.repeats, self.warmup_runs)
         };
+        let mut ops: Vec<u64> = self.series.iter().map(|s| s.total_ops.unwrap_or(self.total_ops)).collect();
+        ops.sort_unstable();
+        let ops = match (ops.first(), ops.last()) {
+            (Some(&low), Some(&high)) if low != high => {
+                format!("{}–{}", group_digits(low), group_digits(high))
+            }
+            _ => group_digits(self.total_ops),
+        };
         format!(
-            "{} ops per point, {runs} · {} ({} cores, {} {}) · {}",
-            group_digits(self.total_ops),
-            self.machine.cpu,
-            self.machine.cores,
-            self.machine.os,
-            self.machine.arch,
-            self.toolchain,
+            "{ops} ops per point, {runs} · {} ({} cores, {} {}) · {}",
+            self.machine.cpu, self.machine.cores, self.machine.os, self.machine.arch, self.toolchain,
         )
     }
 
@@ -698,7 +705,7 @@ mod tests {
         "machine": {"cpu": "Test CPU", "cores": 2, "os": "linux", "arch": "x86_64"},
         "total_ops": 1000, "warmup_runs": 1, "repeats": 3, "statistic": "median", "schedule": "interleaved",
         "series": [
-            {"key": "spin_add", "label": "SpinLock", "facet": "one addition", "points": [
+            {"key": "spin_add", "label": "SpinLock", "facet": "one addition", "total_ops": 10000, "points": [
                 {"threads": 1, "ops_per_sec": 80e6, "cpu_ns_per_op": 12.0, "runs_ns": [1]},
                 {"threads": 2, "ops_per_sec": 50e6, "cpu_ns_per_op": 30.0, "runs_ns": [1]},
                 {"threads": 4, "ops_per_sec": 20e6, "cpu_ns_per_op": 90.0, "runs_ns": [1]},
@@ -741,6 +748,7 @@ mod tests {
             title: "CPU".into(),
             y_desc: "ns of CPU per increment".into(),
             value: |p| p.cpu_ns_per_op,
+            headroom: 1.1,
         };
         let texts = texts(&svg_of(&report, &metric).unwrap());
         assert!(texts.iter().any(|t| t == "ns of CPU per increment"), "{texts:?}");
@@ -755,6 +763,7 @@ mod tests {
         );
         assert!(table.contains("| std Mutex, one addition | 20 ns | 21 ns (1.1×) |"), "{table}");
         assert!(table.contains("`cargo xtask bench spin`"), "{table}");
+        assert!(table.contains("1,000–10,000 ops per point"), "{table}");
         // A report without CPU times cannot give this table or plot.
         assert!(cpu_table(&sample(), "cmd").unwrap_err().to_string().contains("no CPU time"));
         assert!(svg_of(&sample(), &metric).is_err());
