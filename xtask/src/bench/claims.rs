@@ -206,6 +206,22 @@ impl Data for ReportData<'_> {
         })
     }
 
+    fn sleeps(&self, key: &str, threads: u32) -> Result<f64> {
+        let point = self
+            .0
+            .series(key)
+            .and_then(|s| s.points.iter().find(|p| p.threads == threads))
+            .with_context(|| format!("no point `{key}@{threads}`"))?;
+        if point.voluntary_switches.is_empty() {
+            bail!(
+                "`{key}@{threads}` has no context switches (only groups that measure CPU time, such as `spin`, have them)"
+            );
+        }
+        let mut runs = point.voluntary_switches.clone();
+        runs.sort_unstable();
+        Ok(runs[runs.len() / 2] as f64)
+    }
+
     fn constant(&self, name: &str) -> Result<f64> {
         Ok(match name {
             "max" => f64::from(self.0.max_threads()),

@@ -15,8 +15,9 @@
 //! - Functions: `min(…)`, `max(…)`; of one `key@N`: `eff` (scaling
 //!   efficiency, throughput ÷ (N × 1-thread throughput)), `ns` (nanoseconds
 //!   per operation, 1e9 ÷ throughput), `spread` (slowest ÷ fastest run),
-//!   `cpu` (median CPU nanoseconds per operation, all threads: the groups
-//!   that measure CPU time, such as `spin`).
+//!   `cpu` (median CPU nanoseconds per operation, all threads) and `sleeps`
+//!   (median voluntary context switches per run: how often a thread went
+//!   to sleep), for the groups that measure them, such as `spin`.
 //! - A comparison is `<`, `<=`, `>` or `>=` between two expressions.
 
 use anyhow::{Result, anyhow, bail};
@@ -29,6 +30,8 @@ pub trait Data {
     fn spread(&self, key: &str, threads: u32) -> Result<f64>;
     /// Median CPU nanoseconds per operation of `key` at `threads`.
     fn cpu(&self, key: &str, threads: u32) -> Result<f64>;
+    /// Median voluntary context switches per run of `key` at `threads`.
+    fn sleeps(&self, key: &str, threads: u32) -> Result<f64>;
     /// A named constant (`max`, `cores`, `load_before`, …).
     fn constant(&self, name: &str) -> Result<f64>;
 }
@@ -240,11 +243,11 @@ impl Parser {
 fn check_call(name: &str, args: &[Expr]) -> Result<()> {
     match name {
         "min" | "max" => Ok(()),
-        "eff" | "ns" | "spread" | "cpu" => match args {
+        "eff" | "ns" | "spread" | "cpu" | "sleeps" => match args {
             [Expr::Ref { .. }] => Ok(()),
             _ => bail!("`{name}(…)` takes one `key@threads`"),
         },
-        _ => bail!("unknown function `{name}` (known: min, max, eff, ns, spread, cpu)"),
+        _ => bail!("unknown function `{name}` (known: min, max, eff, ns, spread, cpu, sleeps)"),
     }
 }
 
@@ -321,6 +324,7 @@ pub fn eval(expr: &Expr, data: &dyn Data, refs: &mut Vec<(String, f64)>) -> Resu
                     "ns" => 1e9 / data.ops(key, n)?,
                     "spread" => data.spread(key, n)?,
                     "cpu" => data.cpu(key, n)?,
+                    "sleeps" => data.sleeps(key, n)?,
                     _ => unreachable!("check_call knows every function"),
                 };
                 refs.push((format!("{name}({key}@{n})"), value));
@@ -372,6 +376,9 @@ mod tests {
                 _ => bail!("`{key}@{threads}` has no CPU time"),
             }
         }
+        fn sleeps(&self, _: &str, threads: u32) -> Result<f64> {
+            Ok(f64::from(threads) * 100.0)
+        }
         fn constant(&self, name: &str) -> Result<f64> {
             match name {
                 "max" => Ok(2.0),
@@ -399,6 +406,7 @@ mod tests {
         assert!(holds("spread(mutex@cores) < 2"));
         assert!(holds("cpu(mutex@2) > 4 * cpu(mutex@1)"));
         assert!(!holds("cpu(mutex@2) < cpu(mutex@1)"));
+        assert!(holds("sleeps(mutex@2) > 1.5 * sleeps(mutex@1)"));
     }
 
     #[test]

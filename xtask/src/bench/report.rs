@@ -96,6 +96,10 @@ pub struct Point {
     /// (user + system, all threads; only groups that measure it).
     #[serde(default)]
     pub cpu_ns_per_op: Option<f64>,
+    /// Voluntary context switches of every timed run: how often one of the
+    /// process's threads went to sleep (only groups that measure CPU time).
+    #[serde(default)]
+    pub voluntary_switches: Vec<u64>,
 }
 
 impl Report {
