@@ -43,3 +43,52 @@ fn extras(report: &Report, command: &str) -> Result<Vec<Generated>> {
         ("src/beyond/measuring-spin-cpu.md", report::cpu_table(report, command)?),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::super::{claims, read_report};
+    use super::*;
+
+    /// The committed claims against the committed data with one number
+    /// changed: the check must name the page, the claim and the values.
+    #[test]
+    fn data_in_which_spinning_is_cheap_contradict_the_page() {
+        let json = crate::paths::root().join(GROUP.json);
+        let claims_file = claims::claims_path(&json);
+        let claims = claims::load(&claims_file).unwrap();
+        let mut report = read_report(&json).unwrap();
+        assert!(claims::verdicts(&claims, &report, &claims_file).is_empty(), "the committed data hold");
+
+        // A re-run in which the spin lock at the most threads costs no more
+        // CPU per increment than it does alone.
+        let max = report.max_threads();
+        let spin = report.series.iter_mut().find(|s| s.key == "spin_work").unwrap();
+        let alone = spin.cpu_at(1).unwrap();
+        spin.points.iter_mut().find(|p| p.threads == max).unwrap().cpu_ns_per_op = Some(alone);
+        let problems = claims::verdicts(&claims, &report, &claims_file);
+        let messages: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("src/beyond/measuring.md, claim `spin-cpu-rises-above-the-others`")
+                    && m.contains(&format!("`cpu(spin_work@{max}) > max(cpu(parking_work@{max})"))
+                    && m.contains("is false")),
+            "{messages:#?}"
+        );
+    }
+
+    /// A quiet re-run contradicts exactly the sentences about the busy machine.
+    #[test]
+    fn a_quiet_rerun_contradicts_the_busy_sentence() {
+        let json = crate::paths::root().join(GROUP.json);
+        let claims_file = claims::claims_path(&json);
+        let claims = claims::load(&claims_file).unwrap();
+        let mut quiet = read_report(&json).unwrap();
+        quiet.load_average.before = Some([0.1, 0.1, 0.1]);
+        let problems = claims::verdicts(&claims, &quiet, &claims_file);
+        let ids: BTreeSet<&str> = problems.iter().filter_map(|p| p.0.split('`').nth(1)).collect();
+        assert_eq!(ids, BTreeSet::from(["spin-busy-before-the-run"]), "{problems:#?}");
+    }
+}
