@@ -80,7 +80,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         let number = || value.parse::<usize>().map_err(|e| format!("{flag} {value}: {e}"));
         let decimal = |text: &str| text.trim().parse::<f64>().map_err(|e| format!("{flag} {value}: {e}"));
         match flag.as_str() {
-            "--ops" => options.ops = number()? as u64,
+            "--ops" => match number()? {
+                0 => return Err(format!("{flag} {value}: a data point needs at least one operation")),
+                n => options.ops = n as u64,
+            },
             "--repeats" => options.repeats = number()?.max(1),
             "--max-threads" => options.max_threads = Some(number()?.max(1)),
             "--toolchain" => options.toolchain = value.clone(),
@@ -230,8 +233,14 @@ fn main() -> ExitCode {
     // Every (line, thread count) pair, in plot order.
     let variants: Vec<(usize, usize)> =
         (0..lines.len()).flat_map(|w| threads.iter().map(move |&n| (w, n))).collect();
+    let scales: Vec<String> = lines
+        .iter()
+        .filter(|line| line.ops_scale != 1)
+        .map(|line| format!("{} × {}", line.key, line.ops_scale))
+        .collect();
+    let scaled = if scales.is_empty() { String::new() } else { format!(" ({})", scales.join(", ")) };
     eprintln!(
-        "{title}: {} ops per point (some lines × their scale), 1 warm-up pass + {} timed passes over {} variants (interleaved), median; threads {threads:?}",
+        "{title}: {} ops per point{scaled}, 1 warm-up pass + {} timed passes over {} variants (interleaved), median; threads {threads:?}",
         options.ops,
         options.repeats,
         variants.len()
@@ -239,7 +248,7 @@ fn main() -> ExitCode {
 
     let group_start = load_average();
     let load_before = options.load_before.or(group_start);
-    let ops_of = |line: &Line| options.ops * line.ops_scale;
+    let ops_of = |line: &Line| options.ops.saturating_mul(line.ops_scale);
     let run = |(w, n): (usize, usize)| (lines[w].run)(n, ops_of(&lines[w]));
     for &variant in &variants {
         run(variant); // warm-up
@@ -361,6 +370,8 @@ mod tests {
         assert!(options.allow_busy);
         let bad = parse(["counters", "--load-before", "1,2"].into_iter().map(String::from));
         assert!(bad.unwrap_err().contains("three numbers"));
+        let none = parse(["spin", "--ops", "0"].into_iter().map(String::from));
+        assert!(none.unwrap_err().contains("at least one operation"));
     }
 
     #[test]
