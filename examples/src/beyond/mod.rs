@@ -5,6 +5,7 @@ pub mod channels;
 pub mod condvar;
 pub mod loom_models;
 pub mod measuring;
+pub mod measuring_spin;
 pub mod once;
 pub mod parking_lot;
 pub mod rwlock;

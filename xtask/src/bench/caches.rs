@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::report::Report;
+use super::report::{self, Report};
 use super::{Generated, Group};
 
 /// Four maps × three read/write mixes; the table and plot sit beside the
@@ -13,6 +13,7 @@ pub const GROUP: Group = Group {
     json: "src/beyond/measuring-caches.json",
     ops: 2_000_000,
     repeats: 5,
+    plot: report::svg,
     extras,
 };
 

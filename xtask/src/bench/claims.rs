@@ -7,7 +7,8 @@
 //!   must appear in the page, whitespace aside) and the comparisons that make
 //!   it true (`checks`, in the language of [`super::expr`]). `each` repeats
 //!   the checks for every value of a placeholder: `each = { n = "2..=max" }`
-//!   turns `mutex@{n}` into `mutex@2`, `mutex@3`, … (a list works too:
+//!   turns `mutex@{n}` into `mutex@2`, `mutex@3`, … — every thread count in
+//!   the range that the report measured (a list works too:
 //!   `each = { mix = ["r100", "r50"] }`).
 //! - `[[figure]]`: a number a page prints (`value`, an expression; `format`:
 //!   `percent`, `times`, `number` or `ns`; optional `digits`; with `each`,
@@ -97,7 +98,9 @@ pub enum Reduce {
 }
 
 /// A placeholder's values: a list, or a range of thread counts such as
-/// `"2..=max"` (`max`: the most threads measured; `cores`).
+/// `"2..=max"` or `"2 * cores..=max"` (bounds are expressions: `max` is the
+/// most threads measured), which stands for every thread count in it that
+/// the report measured.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Values {
@@ -189,6 +192,36 @@ impl Data for ReportData<'_> {
         Ok(*slow as f64 / (*fast).max(1) as f64)
     }
 
+    fn cpu(&self, key: &str, threads: u32) -> Result<f64> {
+        let series = self.0.series(key).with_context(|| format!("the report has no series `{key}`"))?;
+        series
+            .points
+            .iter()
+            .find(|p| p.threads == threads)
+            .with_context(|| format!("no point `{key}@{threads}`"))?;
+        series.cpu_at(threads).with_context(|| {
+            format!(
+                "`{key}@{threads}` has no CPU time (only groups that measure it, such as `spin`, have one)"
+            )
+        })
+    }
+
+    fn sleeps(&self, key: &str, threads: u32) -> Result<f64> {
+        let point = self
+            .0
+            .series(key)
+            .and_then(|s| s.points.iter().find(|p| p.threads == threads))
+            .with_context(|| format!("no point `{key}@{threads}`"))?;
+        if point.voluntary_switches.is_empty() {
+            bail!(
+                "`{key}@{threads}` has no context switches (only groups that measure CPU time, such as `spin`, have them)"
+            );
+        }
+        let mut runs = point.voluntary_switches.clone();
+        runs.sort_unstable();
+        Ok(runs[runs.len() / 2] as f64)
+    }
+
     fn constant(&self, name: &str) -> Result<f64> {
         Ok(match name {
             "max" => f64::from(self.0.max_threads()),
@@ -220,14 +253,19 @@ fn expand(each: &BTreeMap<String, Values>, report: &Report) -> Result<Vec<BTreeM
             Values::Range(range) => {
                 let (from, to) =
                     range.split_once("..=").with_context(|| format!("`{range}` is not `a..=b`"))?;
+                // A bound is an expression of numbers and constants: `2`, `max`, `2 * cores`.
                 let bound = |text: &str| -> Result<u32> {
-                    match text.trim() {
-                        "max" => Ok(report.max_threads()),
-                        "cores" => Ok(report.machine.cores),
-                        n => n.parse().with_context(|| format!("`{n}` in `{range}` is not a thread count")),
+                    let value = expr::parse_expr(text)
+                        .and_then(|e| expr::eval(&e, &ReportData(report), &mut Vec::new()))
+                        .with_context(|| format!("`{}` in `{range}` is not a thread count", text.trim()))?;
+                    if value < 0.0 || value.fract() != 0.0 {
+                        bail!("`{}` in `{range}` is {value}, not a thread count", text.trim());
                     }
+                    Ok(value as u32)
                 };
-                (bound(from)?..=bound(to)?).map(|n| n.to_string()).collect()
+                // Only the counts measured: the spin group skips from 4 to 8.
+                let measured = report.thread_counts();
+                (bound(from)?..=bound(to)?).filter(|n| measured.contains(n)).map(|n| n.to_string()).collect()
             }
         };
         if values.is_empty() {
@@ -552,6 +590,25 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].0.contains("no series `mutx`"), "{}", problems[0]);
         assert!(problems[1].0.contains("placeholder"), "{}", problems[1]);
+    }
+
+    #[test]
+    fn ranges_take_expressions_and_only_measured_thread_counts() {
+        let mut report = report();
+        // Like the spin group: 1, 2 and 4 threads (3 was not measured).
+        for series in &mut report.series {
+            series.points[2].threads = 4;
+        }
+        let values = |range: &str| {
+            let each = BTreeMap::from([("n".to_string(), Values::Range(range.into()))]);
+            expand(&each, &report).map(|combos| combos.iter().map(|c| c["n"].clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(values("1..=max").unwrap(), ["1", "2", "4"]);
+        assert_eq!(values("2 * cores..=max").unwrap(), ["4"]);
+        assert_eq!(values("cores + 1..=max").unwrap(), ["4"]);
+        assert!(format!("{:#}", values("cores / 4..=max").unwrap_err()).contains("not a thread count"));
+        assert!(format!("{:#}", values("nope..=max").unwrap_err()).contains("unknown constant `nope`"));
+        assert!(format!("{:#}", values("5..=max").unwrap_err()).contains("no values"));
     }
 
     #[test]

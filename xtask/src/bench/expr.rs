@@ -14,7 +14,10 @@
 //!   interleaved, else 0), `total_ops` (operations per data point).
 //! - Functions: `min(…)`, `max(…)`; of one `key@N`: `eff` (scaling
 //!   efficiency, throughput ÷ (N × 1-thread throughput)), `ns` (nanoseconds
-//!   per operation, 1e9 ÷ throughput), `spread` (slowest ÷ fastest run).
+//!   per operation, 1e9 ÷ throughput), `spread` (slowest ÷ fastest run),
+//!   `cpu` (median CPU nanoseconds per operation, all threads) and `sleeps`
+//!   (median voluntary context switches per run: how often a thread went
+//!   to sleep), for the groups that measure them, such as `spin`.
 //! - A comparison is `<`, `<=`, `>` or `>=` between two expressions.
 
 use anyhow::{Result, anyhow, bail};
@@ -25,6 +28,10 @@ pub trait Data {
     fn ops(&self, key: &str, threads: u32) -> Result<f64>;
     /// Slowest ÷ fastest timed run of `key` at `threads`.
     fn spread(&self, key: &str, threads: u32) -> Result<f64>;
+    /// Median CPU nanoseconds per operation of `key` at `threads`.
+    fn cpu(&self, key: &str, threads: u32) -> Result<f64>;
+    /// Median voluntary context switches per run of `key` at `threads`.
+    fn sleeps(&self, key: &str, threads: u32) -> Result<f64>;
     /// A named constant (`max`, `cores`, `load_before`, …).
     fn constant(&self, name: &str) -> Result<f64>;
 }
@@ -236,11 +243,11 @@ impl Parser {
 fn check_call(name: &str, args: &[Expr]) -> Result<()> {
     match name {
         "min" | "max" => Ok(()),
-        "eff" | "ns" | "spread" => match args {
+        "eff" | "ns" | "spread" | "cpu" | "sleeps" => match args {
             [Expr::Ref { .. }] => Ok(()),
             _ => bail!("`{name}(…)` takes one `key@threads`"),
         },
-        _ => bail!("unknown function `{name}` (known: min, max, eff, ns, spread)"),
+        _ => bail!("unknown function `{name}` (known: min, max, eff, ns, spread, cpu, sleeps)"),
     }
 }
 
@@ -316,6 +323,8 @@ pub fn eval(expr: &Expr, data: &dyn Data, refs: &mut Vec<(String, f64)>) -> Resu
                     "eff" => data.ops(key, n)? / (f64::from(n) * data.ops(key, 1)?),
                     "ns" => 1e9 / data.ops(key, n)?,
                     "spread" => data.spread(key, n)?,
+                    "cpu" => data.cpu(key, n)?,
+                    "sleeps" => data.sleeps(key, n)?,
                     _ => unreachable!("check_call knows every function"),
                 };
                 refs.push((format!("{name}({key}@{n})"), value));
@@ -360,6 +369,16 @@ mod tests {
         fn spread(&self, _: &str, _: u32) -> Result<f64> {
             Ok(1.5)
         }
+        fn cpu(&self, key: &str, threads: u32) -> Result<f64> {
+            match (key, threads) {
+                ("mutex", 1) => Ok(10.0),
+                ("mutex", 2) => Ok(45.0),
+                _ => bail!("`{key}@{threads}` has no CPU time"),
+            }
+        }
+        fn sleeps(&self, _: &str, threads: u32) -> Result<f64> {
+            Ok(f64::from(threads) * 100.0)
+        }
         fn constant(&self, name: &str) -> Result<f64> {
             match name {
                 "max" => Ok(2.0),
@@ -385,6 +404,9 @@ mod tests {
         assert!(holds("max(mutex@2, sharded@1) < 1e8"));
         assert!(holds("min(mutex@2, sharded@1) < 2.1e7"));
         assert!(holds("spread(mutex@cores) < 2"));
+        assert!(holds("cpu(mutex@2) > 4 * cpu(mutex@1)"));
+        assert!(!holds("cpu(mutex@2) < cpu(mutex@1)"));
+        assert!(holds("sleeps(mutex@2) > 1.5 * sleeps(mutex@1)"));
     }
 
     #[test]
@@ -404,6 +426,9 @@ mod tests {
         assert!(err("median(mutex@2) < 1").contains("unknown function `median`"));
         assert!(err("mutex@2 < 1 % 2").contains("unexpected `%`"));
         assert!(err("eff(3) < 1").contains("takes one"));
+        assert!(err("cpu(mutex@1, mutex@2) < 1").contains("takes one"));
+        let no_cpu = evaluate(&parse_comparison("cpu(sharded@1) < 1").unwrap(), &Fake).unwrap_err();
+        assert!(no_cpu.to_string().contains("no CPU time"), "{no_cpu}");
         let missing = evaluate(&parse_comparison("rwlock@2 < 1").unwrap(), &Fake).unwrap_err();
         assert!(missing.to_string().contains("no series `rwlock`"), "{missing}");
         assert!(parse_expr("mutex@1 < 2").is_err());

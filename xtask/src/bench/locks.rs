@@ -16,6 +16,7 @@ pub const GROUP: Group = Group {
     json: "src/real-world/throughput-counters.json",
     ops: 20_000_000,
     repeats: 7,
+    plot: report::svg,
     extras,
 };
 

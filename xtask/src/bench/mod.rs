@@ -1,10 +1,10 @@
-//! `cargo xtask bench …`: the course's benchmarks. `locks` and `caches` run a
-//! release build of `examples/src/bin/bench.rs` and turn its JSON into the
-//! plots, tables and figures the book includes; `all` (or no target) runs
-//! both. `playground` measures the local playground and `pages` what a
+//! `cargo xtask bench …`: the course's benchmarks. `locks`, `caches` and
+//! `spin` run a release build of `examples/src/bin/bench.rs` and turn its
+//! JSON into the plots, tables and figures the book includes; `all` (or no
+//! target) runs the three. `playground` measures the local playground and `pages` what a
 //! reader's browser downloads (neither is part of `all`).
 //!
-//! Before `locks` or `caches` run, [`gate`] refuses a busy machine (unless
+//! Before `locks`, `caches` or `spin` run, [`gate`] refuses a busy machine (unless
 //! `--allow-busy`). After they run, every claim the pages make about the new
 //! data is checked ([`claims`]): the results are written either way, and
 //! contradicted claims are listed with their page, so the prose can be
@@ -22,6 +22,7 @@ mod locks;
 mod pages;
 mod playground;
 pub mod report;
+mod spin;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -55,8 +56,8 @@ pub struct Args {
 /// What to benchmark.
 #[derive(Subcommand)]
 pub enum Target {
-    /// Everything the book includes: `locks`, then `caches`, with their
-    /// default settings (what `cargo xtask bench` with no target runs).
+    /// Everything the book includes: `locks`, `caches`, then `spin`, with
+    /// their default settings (what `cargo xtask bench` with no target runs).
     All,
     /// Counters under contention (Mutex, RwLock, parking_lot, atomic, sharded
     /// with and without padding, per-thread) across 1..=2×cores threads;
@@ -79,6 +80,21 @@ pub enum Target {
         ops: u64,
         /// Timed runs per data point (after one warm-up pass); the median is reported.
         #[arg(long, default_value_t = caches::GROUP.repeats)]
+        repeats: u32,
+    },
+    /// Part 3's SpinLock, ParkingLock and FutexMutex and std's Mutex, with a
+    /// one-addition and a longer (~200 ns) critical section, at 1, cores, and
+    /// 2, 4 and 8 × cores threads: throughput and CPU time per increment;
+    /// writes src/beyond/measuring-spin.{json,svg,md,figures.md} and
+    /// src/beyond/measuring-spin-cpu.{svg,md}.
+    Spin {
+        /// Increments per data point with the longer critical section (split
+        /// over the threads); the one-addition lines run ten times as many
+        /// (`ADD_OPS_SCALE` in examples/src/beyond/measuring_spin.rs).
+        #[arg(long, default_value_t = spin::GROUP.ops)]
+        ops: u64,
+        /// Timed runs per data point (after one warm-up pass); the median is reported.
+        #[arg(long, default_value_t = spin::GROUP.repeats)]
         repeats: u32,
     },
     /// Measure nothing: check the pages' claims against the committed data,
@@ -111,6 +127,8 @@ pub struct Group {
     /// Default operations per data point and timed runs.
     pub ops: u64,
     pub repeats: u32,
+    /// The plot beside the JSON (`report::svg`: throughput against threads).
+    pub plot: fn(&report::Report) -> Result<String>,
     /// Tables for other pages, from the report and the command that made it.
     pub extras: fn(&report::Report, &str) -> Result<Vec<Generated>>,
 }
@@ -119,7 +137,7 @@ pub struct Group {
 pub type Generated = (&'static str, String);
 
 /// Every group the book includes, in the order `all` runs them.
-const GROUPS: [&Group; 2] = [&locks::GROUP, &caches::GROUP];
+const GROUPS: [&Group; 3] = [&locks::GROUP, &caches::GROUP, &spin::GROUP];
 
 /// Runs one benchmark target (none: all of the book's).
 pub fn run(args: Args) -> Result<()> {
@@ -127,6 +145,7 @@ pub fn run(args: Args) -> Result<()> {
         Target::All => GROUPS.iter().map(|g| (*g, g.ops, g.repeats)).collect(),
         Target::Locks { ops, repeats } => vec![(&locks::GROUP, ops, repeats)],
         Target::Caches { ops, repeats } => vec![(&caches::GROUP, ops, repeats)],
+        Target::Spin { ops, repeats } => vec![(&spin::GROUP, ops, repeats)],
         Target::Claims => return check(),
         Target::Playground { runs } => return playground::run(runs),
         Target::Pages => return pages::run(),
@@ -225,7 +244,7 @@ fn outputs(group: &Group, report: &report::Report) -> Result<Vec<(String, String
     let claims = claims::load(&claims::claims_path(&crate::paths::root().join(json)))?;
     let file_name = json.file_name().expect("the JSON has a name").to_string_lossy();
     let mut out = vec![
-        (json.with_extension("svg").display().to_string(), report::svg(report)?),
+        (json.with_extension("svg").display().to_string(), (group.plot)(report)?),
         (json.with_extension("md").display().to_string(), report::table(report, &command)),
         (claims::figures_path(json).display().to_string(), claims::figures_md(&claims, report, &file_name)?),
     ];

@@ -2,6 +2,8 @@
 //! SVG plot and markdown tables. Scaling efficiency at N threads is
 //! throughput(N) ÷ (N × throughput(1)): 100 % is perfect scaling. A report
 //! whose series name a `facet` (the cache mixes) gets one plot panel per facet.
+//! Points of the `spin` group also carry the CPU time per operation, which
+//! [`svg_of`] can plot instead of the throughput.
 
 use anyhow::{Result, anyhow, bail};
 use plotters::prelude::*;
@@ -75,6 +77,10 @@ pub struct Series {
     /// The plot panel it belongs to; empty when the report has one panel.
     #[serde(default)]
     pub facet: String,
+    /// Operations per point when this series ran its own number (the spin
+    /// group's one-addition lines run more); absent: the report's.
+    #[serde(default)]
+    pub total_ops: Option<u64>,
     pub points: Vec<Point>,
 }
 
@@ -86,6 +92,14 @@ pub struct Point {
     /// Every timed run, in nanoseconds.
     #[serde(default)]
     pub runs_ns: Vec<u64>,
+    /// Median CPU time of the whole process per operation, in nanoseconds
+    /// (user + system, all threads; only groups that measure it).
+    #[serde(default)]
+    pub cpu_ns_per_op: Option<f64>,
+    /// Voluntary context switches of every timed run: how often one of the
+    /// process's threads went to sleep (only groups that measure CPU time).
+    #[serde(default)]
+    pub voluntary_switches: Vec<u64>,
 }
 
 impl Report {
@@ -101,14 +115,17 @@ impl Report {
         } else {
             format!("median of {} runs after {} warm-up", self.repeats, self.warmup_runs)
         };
+        let mut ops: Vec<u64> = self.series.iter().map(|s| s.total_ops.unwrap_or(self.total_ops)).collect();
+        ops.sort_unstable();
+        let ops = match (ops.first(), ops.last()) {
+            (Some(&low), Some(&high)) if low != high => {
+                format!("{}–{}", group_digits(low), group_digits(high))
+            }
+            _ => group_digits(self.total_ops),
+        };
         format!(
-            "{} ops per point, {runs} · {} ({} cores, {} {}) · {}",
-            group_digits(self.total_ops),
-            self.machine.cpu,
-            self.machine.cores,
-            self.machine.os,
-            self.machine.arch,
-            self.toolchain,
+            "{ops} ops per point, {runs} · {} ({} cores, {} {}) · {}",
+            self.machine.cpu, self.machine.cores, self.machine.os, self.machine.arch, self.toolchain,
         )
     }
 
@@ -161,7 +178,7 @@ impl Report {
     }
 
     /// Every thread count that appears, sorted.
-    fn thread_counts(&self) -> Vec<u32> {
+    pub fn thread_counts(&self) -> Vec<u32> {
         let mut threads: Vec<u32> =
             self.series.iter().flat_map(|s| s.points.iter().map(|p| p.threads)).collect();
         threads.sort_unstable();
@@ -179,6 +196,11 @@ impl Series {
     /// Median throughput at `threads` threads, if measured.
     pub fn at(&self, threads: u32) -> Option<f64> {
         self.points.iter().find(|p| p.threads == threads).map(|p| p.ops_per_sec)
+    }
+
+    /// Median CPU nanoseconds per operation at `threads` threads, if measured.
+    pub fn cpu_at(&self, threads: u32) -> Option<f64> {
+        self.points.iter().find(|p| p.threads == threads).and_then(|p| p.cpu_ns_per_op)
     }
 
     /// throughput(N) ÷ (N × throughput(1)), if both were measured.
@@ -224,14 +246,85 @@ const FOOTER_HEIGHT: u32 = 48;
 /// be missed.
 const WARN: RGBColor = RGBColor(0xb0, 0x20, 0x20);
 
+/// What a plot shows on its y axis.
+pub struct Metric {
+    /// The plot's title (a facet's name is added after a colon).
+    pub title: String,
+    /// The y axis' label.
+    pub y_desc: String,
+    /// The value of one point, if it was measured.
+    pub value: fn(&Point) -> Option<f64>,
+    /// The y axis reaches this many times the highest value: room for the
+    /// legend in the upper left corner.
+    pub headroom: f64,
+}
+
+impl Metric {
+    /// Millions of operations per second: the plot beside every JSON.
+    pub fn throughput(report: &Report) -> Metric {
+        Metric {
+            title: report.title.clone(),
+            y_desc: format!("million {} per second", report.unit),
+            value: |p| Some(p.ops_per_sec / 1e6),
+            headroom: 1.1,
+        }
+    }
+}
+
 /// Throughput (millions of operations per second) against threads, one line
 /// per series and one panel per facet, with the machine, toolchain and load
 /// average in the caption.
 pub fn svg(report: &Report) -> Result<String> {
+    svg_of(report, &Metric::throughput(report))
+}
+
+/// Where a thread count sits on the x axis: at its own value when the
+/// counts are 1, 2, 3 … (every count measured), evenly spaced when they are
+/// not (1, 2, 4, 8, 16), with the count as the label either way.
+struct XAxis {
+    threads: Vec<u32>,
+    contiguous: bool,
+}
+
+impl XAxis {
+    fn new(threads: Vec<u32>) -> XAxis {
+        let contiguous = threads.windows(2).all(|w| w[1] == w[0] + 1);
+        XAxis { threads, contiguous }
+    }
+
+    fn x(&self, threads: u32) -> f64 {
+        if self.contiguous {
+            f64::from(threads)
+        } else {
+            self.threads.iter().position(|&t| t == threads).unwrap_or_default() as f64
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        let (first, last) = (self.threads[0], self.threads[self.threads.len() - 1]);
+        self.x(first) - 0.2..self.x(last) + 0.2
+    }
+
+    fn label(&self, x: f64) -> String {
+        if self.contiguous {
+            return format!("{x:.0}");
+        }
+        let index = x.round();
+        match self.threads.get(index as usize) {
+            Some(t) if (x - index).abs() < 1e-6 && index >= 0.0 => t.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// `metric` against threads, one line per series and one panel per facet,
+/// with the machine, toolchain and load average in the caption.
+pub fn svg_of(report: &Report, metric: &Metric) -> Result<String> {
     let threads = report.thread_counts();
-    let (Some(&first), Some(&last)) = (threads.first(), threads.last()) else {
+    if threads.is_empty() {
         bail!("the report has no data points");
-    };
+    }
+    let axis = XAxis::new(threads);
     let facets = report.facets();
     let height = PANEL_HEIGHT * facets.len() as u32 + FOOTER_HEIGHT;
     let mut out = String::new();
@@ -243,23 +336,27 @@ pub fn svg(report: &Report) -> Result<String> {
         for (area, facet) in panels.split_evenly((facets.len(), 1)).iter().zip(&facets) {
             let series: Vec<&Series> = report.series.iter().filter(|s| s.facet == *facet).collect();
             let top =
-                series.iter().flat_map(|s| s.points.iter().map(|p| p.ops_per_sec / 1e6)).fold(0.0, f64::max);
+                series.iter().flat_map(|s| s.points.iter().filter_map(metric.value)).fold(0.0, f64::max);
+            if top <= 0.0 {
+                bail!("no point of panel `{facet}` has a value to plot for `{}`", metric.y_desc);
+            }
             let title =
-                if facet.is_empty() { report.title.clone() } else { format!("{}: {facet}", report.title) };
+                if facet.is_empty() { metric.title.clone() } else { format!("{}: {facet}", metric.title) };
             let mut chart = ChartBuilder::on(area)
                 .caption(title, ("sans-serif", 22).into_font().color(&INK))
                 .margin(16)
                 .x_label_area_size(44)
                 .y_label_area_size(64)
-                .build_cartesian_2d(f64::from(first) - 0.2..f64::from(last) + 0.2, 0.0..top * 1.1)
+                .build_cartesian_2d(axis.range(), 0.0..top * metric.headroom)
                 .map_err(err)?;
             chart
                 .configure_mesh()
-                .x_labels(threads.len())
-                .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|y| format!("{y:.0}"))
+                .x_labels(axis.threads.len())
+                .x_label_formatter(&|x| axis.label(*x))
+                // Below 10, whole numbers would label two ticks alike.
+                .y_label_formatter(&|y| if top < 10.0 { format!("{y:.1}") } else { format!("{y:.0}") })
                 .x_desc("threads")
-                .y_desc(format!("million {} per second", report.unit))
+                .y_desc(&metric.y_desc)
                 .label_style(("sans-serif", 14).into_font().color(&INK))
                 .axis_desc_style(("sans-serif", 15).into_font().color(&INK))
                 .max_light_lines(2)
@@ -272,8 +369,11 @@ pub fn svg(report: &Report) -> Result<String> {
             // map keeps its colour from one panel to the next.
             for (i, series) in series.iter().enumerate() {
                 let color = PALETTE[i % PALETTE.len()];
-                let points: Vec<(f64, f64)> =
-                    series.points.iter().map(|p| (f64::from(p.threads), p.ops_per_sec / 1e6)).collect();
+                let points: Vec<(f64, f64)> = series
+                    .points
+                    .iter()
+                    .filter_map(|p| Some((axis.x(p.threads), (metric.value)(p)?)))
+                    .collect();
                 chart
                     .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))
                     .map_err(err)?
@@ -359,6 +459,50 @@ fn table_of(report: &Report, command: &str, keep: impl Fn(&Series) -> bool) -> S
         report.caption()
     ));
     out
+}
+
+/// A markdown table of the CPU time per operation (user + system, every
+/// thread of the process), with the rise over the same line's 1-thread
+/// figure in parentheses. Fails if a series has no CPU time.
+pub fn cpu_table(report: &Report, command: &str) -> Result<String> {
+    let threads = report.thread_counts();
+    let mut out = format!("| {} |", report.row_header);
+    for &n in &threads {
+        out.push_str(&format!(" {n} thread{} |", if n == 1 { "" } else { "s" }));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(threads.len()));
+    out.push('\n');
+    for series in &report.series {
+        out.push_str(&format!("| {} |", escape(&series.full_label())));
+        let one = series.cpu_at(1);
+        for &n in &threads {
+            if series.at(n).is_none() {
+                out.push_str(" – |");
+                continue;
+            }
+            let cpu = series.cpu_at(n).ok_or_else(|| {
+                anyhow!(
+                    "series `{}` has no CPU time at {n} threads: was it measured with this group?",
+                    series.key
+                )
+            })?;
+            match one {
+                Some(one) if n > 1 && one > 0.0 => {
+                    out.push_str(&format!(" {cpu:.0} ns ({:.1}×) |", cpu / one))
+                }
+                _ => out.push_str(&format!(" {cpu:.0} ns |")),
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\n<small>CPU time per operation in nanoseconds: the CPU time of the whole process (every thread, \
+         user + system, from `getrusage`) during a run ÷ the operations, median of the runs; in parentheses, \
+         × the same line's 1-thread figure. Generated by `{command}`: {}.</small>\n",
+        report.caption()
+    ));
+    Ok(out)
 }
 
 /// How much the timed runs of one data point disagree: for each series at 1
@@ -558,6 +702,75 @@ mod tests {
                 .contains("| Mutex&lt;HashMap&gt;, 100% reads | 2 | 40.0 ms | 40.0 ms | 40.0 ms | 1.00 × |"),
             "{spread}"
         );
+    }
+
+    const SPIN: &str = r#"{
+        "group": "spin", "title": "Spinning or parking", "row_header": "lock", "toolchain": "rustc 1.95.0",
+        "machine": {"cpu": "Test CPU", "cores": 2, "os": "linux", "arch": "x86_64"},
+        "total_ops": 1000, "warmup_runs": 1, "repeats": 3, "statistic": "median", "schedule": "interleaved",
+        "series": [
+            {"key": "spin_add", "label": "SpinLock", "facet": "one addition", "total_ops": 10000, "points": [
+                {"threads": 1, "ops_per_sec": 80e6, "cpu_ns_per_op": 12.0, "runs_ns": [1]},
+                {"threads": 2, "ops_per_sec": 50e6, "cpu_ns_per_op": 30.0, "runs_ns": [1]},
+                {"threads": 4, "ops_per_sec": 20e6, "cpu_ns_per_op": 90.0, "runs_ns": [1]},
+                {"threads": 8, "ops_per_sec": 10e6, "cpu_ns_per_op": 180.0, "runs_ns": [1]}]},
+            {"key": "std_add", "label": "std Mutex", "facet": "one addition", "points": [
+                {"threads": 1, "ops_per_sec": 40e6, "cpu_ns_per_op": 20.0, "runs_ns": [1]},
+                {"threads": 2, "ops_per_sec": 30e6, "cpu_ns_per_op": 21.0, "runs_ns": [1]},
+                {"threads": 4, "ops_per_sec": 30e6, "cpu_ns_per_op": 22.0, "runs_ns": [1]},
+                {"threads": 8, "ops_per_sec": 30e6, "cpu_ns_per_op": 23.0, "runs_ns": [1]}]}
+        ]
+    }"#;
+
+    #[test]
+    fn thread_counts_that_skip_are_spaced_evenly_and_labelled() {
+        let report: Report = serde_json::from_str(SPIN).unwrap();
+        let texts = texts(&svg(&report).unwrap());
+        for label in
+            ["1", "2", "4", "8", "Spinning or parking: one addition", "million increments per second"]
+        {
+            assert!(texts.iter().any(|t| t == label), "no <text> {label:?} in {texts:?}");
+        }
+        // Evenly spaced: no tick between the measured counts.
+        for absent in ["3", "5", "6", "7"] {
+            assert!(!texts.iter().any(|t| t == absent), "a tick {absent:?} in {texts:?}");
+        }
+        let axis = XAxis::new(vec![1, 2, 4, 8]);
+        assert_eq!((axis.x(1), axis.x(4), axis.x(8)), (0.0, 2.0, 3.0));
+        assert_eq!(
+            (axis.label(2.0), axis.label(2.5), axis.label(-1.0)),
+            ("4".into(), String::new(), String::new())
+        );
+        let contiguous = XAxis::new(vec![1, 2, 3]);
+        assert_eq!((contiguous.x(3), contiguous.label(3.0)), (3.0, "3".into()));
+    }
+
+    #[test]
+    fn cpu_time_is_plotted_and_tabulated() {
+        let report: Report = serde_json::from_str(SPIN).unwrap();
+        let metric = Metric {
+            title: "CPU".into(),
+            y_desc: "ns of CPU per increment".into(),
+            value: |p| p.cpu_ns_per_op,
+            headroom: 1.1,
+        };
+        let texts = texts(&svg_of(&report, &metric).unwrap());
+        assert!(texts.iter().any(|t| t == "ns of CPU per increment"), "{texts:?}");
+        assert!(texts.iter().any(|t| t == "CPU: one addition"), "{texts:?}");
+        let table = cpu_table(&report, "cargo xtask bench spin").unwrap();
+        assert!(table.starts_with("| lock | 1 thread | 2 threads | 4 threads | 8 threads |\n"), "{table}");
+        assert!(
+            table.contains(
+                "| SpinLock, one addition | 12 ns | 30 ns (2.5×) | 90 ns (7.5×) | 180 ns (15.0×) |"
+            ),
+            "{table}"
+        );
+        assert!(table.contains("| std Mutex, one addition | 20 ns | 21 ns (1.1×) |"), "{table}");
+        assert!(table.contains("`cargo xtask bench spin`"), "{table}");
+        assert!(table.contains("1,000–10,000 ops per point"), "{table}");
+        // A report without CPU times cannot give this table or plot.
+        assert!(cpu_table(&sample(), "cmd").unwrap_err().to_string().contains("no CPU time"));
+        assert!(svg_of(&sample(), &metric).is_err());
     }
 
     #[test]
