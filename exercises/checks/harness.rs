@@ -871,7 +871,9 @@ pub fn main_models(models: &[Model], bundle: &'static Bundle) -> ExitCode {
                 if !MODEL_EXPLAINED.load(Ordering::SeqCst) {
                     say(&format!("FAILED\n\n{text}\n"), false);
                 }
-                if model.kind == ModelKind::Interleavings {
+                // When loom gave up, it found no failing interleaving: the
+                // sentence below would claim one.
+                if model.kind == ModelKind::Interleavings && !text.contains("loom gave up") {
                     say(
                         "\nThe model checker found it by trying every order in which the threads can run: \
                          a normal test run may pass many times and still miss it.\n",
@@ -900,11 +902,15 @@ pub fn cargo_model(models: &[Model], name: &str) {
 }
 
 /// Finds `std::sync`, `std::thread` or parking_lot in the learner's code:
-/// loom cannot see those locks, so the models would not check them.
+/// loom cannot see those locks, so the models would not check them. Also
+/// std's `UnsafeCell` and `spin_loop` (see [`bypasses_cell_or_hint`]).
 pub fn bypasses_facade(source: &str) -> Option<String> {
     for (n, line) in source.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("");
-        for bypass in ["std::sync", "std::thread", "parking_lot"] {
+        if let Some(text) = bypasses_cell_or_hint(n + 1, line, code) {
+            return Some(text);
+        }
+        for bypass in ["std::sync", "core::sync", "std::thread", "parking_lot"] {
             if code.contains(bypass) {
                 return Some(format!(
                     "✗ line {} uses `{bypass}` directly: `{}`\n  \
@@ -918,6 +924,34 @@ pub fn bypasses_facade(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// std's (or core's) `UnsafeCell` or `spin_loop` on line `n`, whose code
+/// without comments is `code`. loom checks the accesses to a value only
+/// through the facade's cell, so with std's a lock missing `Acquire` or
+/// `Release` would pass every model; and std's `spin_loop` does not tell
+/// loom that a thread waits, so a correct lock would make it give up.
+fn bypasses_cell_or_hint(n: usize, line: &str, code: &str) -> Option<String> {
+    let from_std = (code.contains("std::") || code.contains("core::")) && !code.contains("crate::sync");
+    let (what, fix) = if from_std && code.contains("UnsafeCell") {
+        (
+            "std's `UnsafeCell`",
+            "Under the model checker, `crate::sync::cell::UnsafeCell` is loom's checked cell, which \
+             watches every access to the value and reports a data race when a lock does not order two \
+             of them; std's cannot be watched, so a missing `Acquire` or `Release` would go unseen. \
+             Use `use crate::sync::cell::UnsafeCell;`.",
+        )
+    } else if from_std && code.contains("hint") && code.contains("spin_loop") {
+        (
+            "std's `spin_loop`",
+            "Under the model checker, `crate::sync::hint::spin_loop` tells loom that this thread is \
+             waiting, so it runs the others; std's says nothing to loom, which then keeps running the \
+             waiting thread until it gives up. Use `use crate::sync::hint::spin_loop;`.",
+        )
+    } else {
+        return None;
+    };
+    Some(format!("✗ line {n} uses {what} directly: `{}`\n  {fix}", line.trim()))
 }
 
 /// What went wrong in one interleaving of a model.

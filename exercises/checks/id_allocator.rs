@@ -4,8 +4,17 @@
 //! the last ids in every interleaving.
 
 use crate::exercise::IdAllocator;
-use crate::harness::{fail, models, scenarios};
+use crate::harness::{fail, models, scenarios, when_a_model_spins};
 use std::ops::Range;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+/// What the checker says when loom gives up on a model of this exercise.
+const RETRYING: &str = "A `compare_exchange` loop must retry with the value that \
+     `compare_exchange` returned in `Err(actual)`, not with the one it read before the loop: once \
+     another thread has moved `next` on, the old value never matches again, and the loop retries \
+     for ever. `try_update` retries with the fresh value for you.";
 
 /// `id` as a reader can compare it: ids near the top of `u64` are written
 /// from `u64::MAX`.
@@ -58,14 +67,19 @@ fn expect_ids(what: &str, ids: Range<u64>, got: &[Option<u64>], threads: bool) {
                 "Two threads both saw an id left and both took one: checking `next < end` and taking \
                  `next` were two steps, and another thread took the last id between them. Decide and \
                  take in one atomic step: `try_update` (or a `compare_exchange` loop) decides again \
-                 whenever another thread changed `next` first."
+                 whenever another thread changed `next` first. (Or, if this happens on one thread \
+                 too: the range ends *before* `end`.)"
             } else {
                 "The range ends *before* `end`: hand out `next` only while `next < end`."
             };
+            let last = if ids.is_empty() {
+                "the range is empty".to_string()
+            } else {
+                format!("the last id is {}", show(ids.end - 1))
+            };
             fail(format!(
-                "{what}: `next_id` returned Some({}), past the end of {range} (the last id is {}).\n\n{why}",
-                show(id),
-                show(ids.end - 1)
+                "{what}: `next_id` returned Some({}), past the end of {range} ({last}).\n\n{why}",
+                show(id)
             ));
         }
     }
@@ -86,7 +100,7 @@ fn expect_ids(what: &str, ids: Range<u64>, got: &[Option<u64>], threads: bool) {
     let expected = (got.len() as u64).min(available);
     if (handed.len() as u64) < expected {
         fail(format!(
-            "{what}: only {} of {} calls got an id, though {} ids were there to hand out: {}.\n\n\
+            "{what}: only {} of {} calls got an id, though {available} ids ({}) were there to hand out: {}.\n\n\
              A call returned `None` while ids were left. A `compare_exchange` that fails means \
              another thread changed `next` first, not that the ids are gone: try again with the value \
              it returned (`try_update` does that for you, and gives up only when your closure \
@@ -109,6 +123,47 @@ fn expect_ids(what: &str, ids: Range<u64>, got: &[Option<u64>], threads: bool) {
             ));
         }
     }
+}
+
+/// How long [`race`] waits for its threads. The reference solution needs a
+/// few milliseconds; this stays below the harness's own hang timeout, so
+/// that a retry loop that never ends gets this exercise's explanation.
+const STUCK_AFTER: Duration = Duration::from_millis(2_500);
+
+/// `threads` threads, started together, each make `calls` calls of
+/// `next_id` on one `IdAllocator::new(range)`; returns the allocator and
+/// every result. A call that never returns (a retry loop that cannot
+/// succeed) fails the check after [`STUCK_AFTER`] instead of hanging: the
+/// stuck threads are left spinning, and the program ends after the checks.
+fn race(range: Range<u64>, threads: usize, calls: usize) -> (Arc<IdAllocator>, Vec<Option<u64>>) {
+    let ids = Arc::new(IdAllocator::new(range));
+    let start = Arc::new(Barrier::new(threads));
+    let (done, results) = mpsc::channel();
+    for _ in 0..threads {
+        let (ids, start, done) = (Arc::clone(&ids), Arc::clone(&start), done.clone());
+        std::thread::spawn(move || {
+            start.wait();
+            let _ = done.send(take(&ids, calls));
+        });
+    }
+    drop(done);
+    let deadline = Instant::now() + STUCK_AFTER;
+    let mut got = Vec::new();
+    for finished in 0..threads {
+        match results.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(theirs) => got.extend(theirs),
+            Err(RecvTimeoutError::Disconnected) => fail("a thread panicked (its panic is above)"),
+            Err(RecvTimeoutError::Timeout) => fail(format!(
+                "{} of the {threads} threads {} still inside `next_id` after {:.1} s, while {finished} \
+                 had made all {calls} of their calls: a call that never returns keeps retrying.\n\n\
+                 {RETRYING}",
+                threads - finished,
+                if threads - finished == 1 { "was" } else { "were" },
+                STUCK_AFTER.as_secs_f64()
+            )),
+        }
+    }
+    (ids, got)
 }
 
 /// `calls` calls of `next_id` on one thread.
@@ -145,22 +200,7 @@ scenarios! {
 
     /// Four threads take 750 ids each from a range of 3000, all at once.
     Threads fn four_threads_share_the_ids() {
-        use std::sync::Barrier;
-        const THREADS: usize = 4;
-        const EACH: usize = 750;
-        let ids = IdAllocator::new(1_000..4_000);
-        let start = Barrier::new(THREADS);
-        let mut got: Vec<Option<u64>> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..THREADS)
-                .map(|_| {
-                    s.spawn(|| {
-                        start.wait();
-                        take(&ids, EACH)
-                    })
-                })
-                .collect();
-            workers.into_iter().flat_map(|w| w.join().expect("a thread panicked")).collect()
-        });
+        let (ids, mut got) = race(1_000..4_000, 4, 750);
         expect_ids("4 threads × 750 calls on `IdAllocator::new(1000..4000)`", 1_000..4_000, &got, true);
         got.push(ids.next_id());
         expect_ids("one more call after every id was taken", 1_000..4_000, &got, true);
@@ -168,21 +208,7 @@ scenarios! {
 
     /// Four threads ask 4 times each for the last 8 ids below `u64::MAX`.
     Threads fn four_threads_drain_the_top_of_u64() {
-        use std::sync::Barrier;
-        const THREADS: usize = 4;
-        let ids = IdAllocator::new(u64::MAX - 8..u64::MAX);
-        let start = Barrier::new(THREADS);
-        let got: Vec<Option<u64>> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..THREADS)
-                .map(|_| {
-                    s.spawn(|| {
-                        start.wait();
-                        take(&ids, 4)
-                    })
-                })
-                .collect();
-            workers.into_iter().flat_map(|w| w.join().expect("a thread panicked")).collect()
-        });
+        let (_, got) = race(u64::MAX - 8..u64::MAX, 4, 4);
         expect_ids(
             "4 threads × 4 calls on `IdAllocator::new(u64::MAX - 8..u64::MAX)`",
             u64::MAX - 8..u64::MAX,
@@ -197,6 +223,7 @@ models! {
     /// gets it; the others get `None`.
     Interleavings fn two_threads_and_main_race_for_the_last_id() {
         use crate::sync::{Arc, thread};
+        when_a_model_spins(RETRYING);
         let ids = Arc::new(IdAllocator::new(u64::MAX - 1..u64::MAX));
         let threads: Vec<_> = (0..2)
             .map(|_| {
@@ -218,6 +245,7 @@ models! {
     /// different one.
     Interleavings fn two_threads_and_main_each_get_an_id() {
         use crate::sync::{Arc, thread};
+        when_a_model_spins(RETRYING);
         let ids = Arc::new(IdAllocator::new(0..3));
         let threads: Vec<_> = (0..2)
             .map(|_| {

@@ -13,13 +13,14 @@ use crate::exercise::{SpinGuard, SpinLock};
 use crate::harness::{expect_total, fail, models, scenarios, when_a_model_spins};
 
 /// What the checker says when loom gives up on a model of this exercise.
-const SPINNING: &str = "A spin lock waits by looping, which is fine, but in the model a waiting \
-     thread must let loom run the others: call `spin_loop()` from `crate::sync::hint` (not \
-     `std::hint`) in every loop that waits. Then check what the waiting thread waits for: a guard \
-     whose `drop` does not store `false`, or a `lock` that retries with `swap`, which loom 0.7.3 \
-     cannot follow (its open issue #389: a write over `true` that can appear to come after the \
-     unlock) — take the lock with `compare_exchange(false, true, ..)`, which writes nothing when it \
-     fails.";
+const SPINNING: &str = "A spin lock waits by looping, which is fine on real threads, but the \
+     model checker must be told. Two causes, the first more likely:\n\
+     - a loop that waits without calling `spin_loop()` from `crate::sync::hint`: loom then keeps \
+     running the waiting thread and never the one that would unlock;\n\
+     - a `lock` that retries with `swap(true, ..)`. That is correct on real machines, but loom 0.7.3 \
+     can order the waiter's write of `true` after the holder's unlock, which no real execution does \
+     (its open issue tokio-rs/loom#389), and then the waiter spins for ever in its search. Take the \
+     lock with `compare_exchange(false, true, ..)`, which writes nothing when it fails.";
 
 /// Whether `T` is `Sync` or `Send`, for a concrete `T`: an inherent method
 /// (which needs the bound) wins over the trait's fallback when the bound
@@ -166,6 +167,12 @@ scenarios! {
         const THREADS: u64 = 3;
         const EACH: u64 = 2_000;
         let lock = SpinLock::new(0u64);
+        // A lock that never unlocks would leave every thread spinning for
+        // ever: say so instead of hanging.
+        drop(lock.lock());
+        if lock.try_lock().is_none() {
+            fail(format!("After a `lock()`'s guard was dropped, `try_lock` returned `None`.\n\n{NEVER_UNLOCKED}"));
+        }
         let inside = AtomicBool::new(false);
         let overlapped = AtomicBool::new(false);
         std::thread::scope(|s| {
@@ -188,42 +195,59 @@ scenarios! {
             fail("Two threads held the lock at the same time: `lock()` returned while another \
                   thread's guard was alive.\n\n\
                   Checking that the lock is free and marking it taken must be one indivisible step: \
-                  with a `load` and then a `store`, two threads can both see `false` before either \
-                  writes `true`. `compare_exchange(false, true, ..)` does both at once and tells you \
-                  whether it was you.");
+                  with a `load` and then a `store`, both threads can see `false` before either \
+                  writes `true`. `compare_exchange(false, true, ..)` does both at once and tells \
+                  you whether it was you; retry it until it is.");
         }
         expect_total("the count after 3 threads × 2000 locked additions", THREADS * EACH, lock.into_inner(), THREADS, EACH);
     }
 }
 
 models! {
-    /// `main` and one thread each add 1 under `lock()`; the total is 2, and
-    /// no access to the value races with another.
-    Interleavings fn a_thread_and_main_each_add_one() {
-        use crate::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    /// `main` and one thread each take the lock and drop the guard, without
+    /// touching the value: is either ever inside while the other is?
+    Interleavings fn a_thread_and_main_never_hold_it_at_once() {
+        use crate::sync::atomic::{AtomicBool, Ordering::SeqCst};
         use crate::sync::{Arc, thread};
         when_a_model_spins(SPINNING);
-        let shared = Arc::new((SpinLock::new(0u32), AtomicBool::new(false)));
-        let add = |shared: &(SpinLock<u32>, AtomicBool)| {
+        let shared = Arc::new((SpinLock::new(()), AtomicBool::new(false)));
+        let enter = |shared: &(SpinLock<()>, AtomicBool)| {
             let (lock, inside) = shared;
-            let mut guard = lock.lock();
-            // Relaxed: a check that adds no synchronization of its own.
-            if inside.swap(true, Relaxed) {
-                fail("Two threads held the lock at the same time: `lock()` returned while the other \
-                      thread's guard was alive.\n\n\
-                      Checking that the lock is free and marking it taken must be one indivisible \
-                      step: `compare_exchange(false, true, ..)`, retried until it succeeds.");
+            let guard = lock.lock();
+            if inside.swap(true, SeqCst) {
+                fail(
+                    "Two threads held the lock at the same time: `lock()` returned while the other \
+                     thread's guard was alive.\n\n\
+                     Checking that the lock is free and marking it taken must be one indivisible step: \
+                     with a `load` and then a `store`, both threads can see `false` before either \
+                     writes `true`. `compare_exchange(false, true, ..)` does both at once and tells \
+                     you whether it was you; retry it until it is.",
+                );
             }
-            *guard += 1;
-            inside.store(false, Relaxed);
+            inside.store(false, SeqCst);
+            drop(guard);
         };
         let other = {
             let shared = Arc::clone(&shared);
-            thread::spawn(move || add(&shared))
+            thread::spawn(move || enter(&shared))
         };
-        add(&shared);
+        enter(&shared);
         other.join().expect("the other thread panicked");
-        let total = *shared.0.lock();
+    }
+
+    /// `main` and one thread each add 1 under `lock()`: the total is 2, and
+    /// loom's checked cell sees each access happen-after the previous one.
+    Interleavings fn a_thread_and_main_each_add_one() {
+        use crate::sync::{Arc, thread};
+        when_a_model_spins(SPINNING);
+        let lock = Arc::new(SpinLock::new(0u32));
+        let other = {
+            let lock = Arc::clone(&lock);
+            thread::spawn(move || *lock.lock() += 1)
+        };
+        *lock.lock() += 1;
+        other.join().expect("the other thread panicked");
+        let total = *lock.lock();
         expect_total("the count after two locked additions", 2, u64::from(total), 2, 1);
     }
 
