@@ -4,10 +4,13 @@
 //! the last ids in every interleaving.
 
 use crate::exercise::IdAllocator;
-use crate::harness::{fail, models, scenarios, when_a_model_spins};
+use crate::harness::{fail, models, scenarios};
 use std::ops::Range;
+#[cfg(not(loom))]
 use std::sync::mpsc::{self, RecvTimeoutError};
+#[cfg(not(loom))]
 use std::sync::{Arc, Barrier};
+#[cfg(not(loom))]
 use std::time::{Duration, Instant};
 
 /// What the checker says when loom gives up on a model of this exercise.
@@ -128,6 +131,7 @@ fn expect_ids(what: &str, ids: Range<u64>, got: &[Option<u64>], threads: bool) {
 /// How long [`race`] waits for its threads. The reference solution needs a
 /// few milliseconds; this stays below the harness's own hang timeout, so
 /// that a retry loop that never ends gets this exercise's explanation.
+#[cfg(not(loom))]
 const STUCK_AFTER: Duration = Duration::from_millis(2_500);
 
 /// `threads` threads, started together, each make `calls` calls of
@@ -135,6 +139,7 @@ const STUCK_AFTER: Duration = Duration::from_millis(2_500);
 /// every result. A call that never returns (a retry loop that cannot
 /// succeed) fails the check after [`STUCK_AFTER`] instead of hanging: the
 /// stuck threads are left spinning, and the program ends after the checks.
+#[cfg(not(loom))]
 fn race(range: Range<u64>, threads: usize, calls: usize) -> (Arc<IdAllocator>, Vec<Option<u64>>) {
     let ids = Arc::new(IdAllocator::new(range));
     let start = Arc::new(Barrier::new(threads));
@@ -167,6 +172,7 @@ fn race(range: Range<u64>, threads: usize, calls: usize) -> (Arc<IdAllocator>, V
 }
 
 /// `calls` calls of `next_id` on one thread.
+#[cfg(not(loom))]
 fn take(ids: &IdAllocator, calls: usize) -> Vec<Option<u64>> {
     (0..calls).map(|_| ids.next_id()).collect()
 }
@@ -223,7 +229,7 @@ models! {
     /// gets it; the others get `None`.
     Interleavings fn two_threads_and_main_race_for_the_last_id() {
         use crate::sync::{Arc, thread};
-        when_a_model_spins(RETRYING);
+        crate::harness::when_a_model_spins(RETRYING);
         let ids = Arc::new(IdAllocator::new(u64::MAX - 1..u64::MAX));
         let threads: Vec<_> = (0..2)
             .map(|_| {
@@ -245,7 +251,7 @@ models! {
     /// different one.
     Interleavings fn two_threads_and_main_each_get_an_id() {
         use crate::sync::{Arc, thread};
-        when_a_model_spins(RETRYING);
+        crate::harness::when_a_model_spins(RETRYING);
         let ids = Arc::new(IdAllocator::new(0..3));
         let threads: Vec<_> = (0..2)
             .map(|_| {

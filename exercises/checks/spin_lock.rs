@@ -9,10 +9,13 @@
 //! can keep handing the processor to each other in loom's search until it
 //! gives up ("Model exceeded maximum number of branches").
 
-use crate::exercise::{SpinGuard, SpinLock};
-use crate::harness::{expect_total, fail, models, scenarios, when_a_model_spins};
+#[cfg(not(loom))]
+use crate::exercise::SpinGuard;
+use crate::exercise::SpinLock;
+use crate::harness::{expect_total, fail, models, scenarios};
 
 /// What the checker says when loom gives up on a model of this exercise.
+#[cfg(loom)]
 const SPINNING: &str = "A spin lock waits by looping, which is fine on real threads, but the \
      model checker must be told. Two causes, the first more likely:\n\
      - a loop that waits without calling `spin_loop()` from `crate::sync::hint`: loom then keeps \
@@ -25,6 +28,8 @@ const SPINNING: &str = "A spin lock waits by looping, which is fine on real thre
 /// Whether `T` is `Sync` or `Send`, for a concrete `T`: an inherent method
 /// (which needs the bound) wins over the trait's fallback when the bound
 /// holds.
+#[cfg(not(loom))]
+#[allow(dead_code)] // Which method a probe calls depends on the type probed.
 mod probe {
     use std::marker::PhantomData;
 
@@ -58,6 +63,7 @@ mod probe {
     }
 }
 
+#[cfg(not(loom))]
 macro_rules! is_sync {
     ($t:ty) => {{
         #[allow(unused_imports)]
@@ -66,6 +72,7 @@ macro_rules! is_sync {
     }};
 }
 
+#[cfg(not(loom))]
 macro_rules! is_send {
     ($t:ty) => {{
         #[allow(unused_imports)]
@@ -75,6 +82,7 @@ macro_rules! is_send {
 }
 
 /// The explanation of a lock that was still taken after its guard was dropped.
+#[cfg(not(loom))]
 const NEVER_UNLOCKED: &str = "The guard was dropped, but the lock stayed taken: nothing unlocks it, \
      so the next `lock()` would spin for ever. The guard *is* the unlock: its `drop` must store \
      `false` in `locked`, with `Release`, so that the next holder sees what this one wrote.";
@@ -209,7 +217,7 @@ models! {
     Interleavings fn a_thread_and_main_never_hold_it_at_once() {
         use crate::sync::atomic::{AtomicBool, Ordering::SeqCst};
         use crate::sync::{Arc, thread};
-        when_a_model_spins(SPINNING);
+        crate::harness::when_a_model_spins(SPINNING);
         let shared = Arc::new((SpinLock::new(()), AtomicBool::new(false)));
         let enter = |shared: &(SpinLock<()>, AtomicBool)| {
             let (lock, inside) = shared;
@@ -239,7 +247,7 @@ models! {
     /// loom's checked cell sees each access happen-after the previous one.
     Interleavings fn a_thread_and_main_each_add_one() {
         use crate::sync::{Arc, thread};
-        when_a_model_spins(SPINNING);
+        crate::harness::when_a_model_spins(SPINNING);
         let lock = Arc::new(SpinLock::new(0u32));
         let other = {
             let lock = Arc::clone(&lock);
@@ -255,7 +263,7 @@ models! {
     /// adds 1 if it got the lock.
     Interleavings fn try_lock_sees_what_the_last_holder_wrote() {
         use crate::sync::{Arc, thread};
-        when_a_model_spins(SPINNING);
+        crate::harness::when_a_model_spins(SPINNING);
         let lock = Arc::new(SpinLock::new(0u32));
         let other = {
             let lock = Arc::clone(&lock);
