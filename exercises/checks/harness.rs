@@ -912,11 +912,15 @@ pub fn bypasses_facade(source: &str) -> Option<String> {
         }
         for bypass in ["std::sync", "core::sync", "std::thread", "parking_lot"] {
             if code.contains(bypass) {
+                let import = if code.contains("atomic") {
+                    "use crate::sync::atomic::{AtomicU64, Ordering};"
+                } else {
+                    "use crate::sync::{Arc, Mutex, thread};"
+                };
                 return Some(format!(
                     "✗ line {} uses `{bypass}` directly: `{}`\n  \
-                     The model checker only sees the locks and threads of `crate::sync` (std's \
-                     normally, loom's when it checks). Import them from there: \
-                     `use crate::sync::{{Arc, Mutex, thread}};`",
+                     The model checker only sees the locks, atomics and threads of `crate::sync` \
+                     (std's normally, loom's when it checks). Import them from there: `{import}`",
                     n + 1,
                     line.trim()
                 ));
