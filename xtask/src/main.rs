@@ -6,7 +6,9 @@ mod browser;
 mod cmd;
 mod exercises;
 mod links;
+mod parallel;
 mod paths;
+mod problems;
 mod programs;
 mod puzzles;
 mod quizzes;
@@ -15,6 +17,7 @@ mod snippets;
 mod takeaway;
 mod test;
 mod tools;
+mod wait;
 
 use clap::{Parser, Subcommand};
 

@@ -13,11 +13,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use playground::{Edition, Limits, Request};
 use toml::{Table, Value};
 
-use crate::{cmd, snippets};
+use crate::problems::Problems;
+use crate::{cmd, parallel, snippets};
 
 mod bias;
 
@@ -67,7 +68,7 @@ pub fn check(run_programs: bool) -> Result<()> {
         "Check quizzes (schema, ids)"
     });
     let root = crate::paths::root();
-    let mut errors = Vec::new();
+    let mut errors = Problems::new();
     let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut tracing = Vec::new();
     errors.extend(draft_parents(
@@ -118,9 +119,7 @@ pub fn check(run_programs: bool) -> Result<()> {
     if run_programs {
         run_tracing(&tracing, &mut errors)?;
     }
-    if !errors.is_empty() {
-        bail!("{} quiz problem(s):\n  {}", errors.len(), errors.join("\n  "));
-    }
+    errors.fail_if_any(|n| format!("{n} quiz problem(s)"))?;
     let questions = ids.len();
     println!("{} quiz files, {questions} questions, {} Tracing programs: ok", files.len(), tracing.len());
     if let Some(summary) = bias_summary {
@@ -143,7 +142,7 @@ fn check_file(
     stem: &str,
     table: &Table,
     ids: &mut BTreeMap<String, PathBuf>,
-    errors: &mut Vec<String>,
+    errors: &mut Problems,
     tracing: &mut Vec<Tracing>,
 ) {
     for key in table.keys().filter(|k| *k != "questions") {
@@ -303,30 +302,15 @@ fn embeds() -> Result<BTreeMap<PathBuf, Vec<PathBuf>>> {
 }
 
 /// Runs Tracing programs as mdbook-quiz compiles them (edition 2015), with a timeout.
-fn run_tracing(programs: &[Tracing], errors: &mut Vec<String>) -> Result<()> {
+fn run_tracing(programs: &[Tracing], errors: &mut Problems) -> Result<()> {
     if programs.is_empty() {
         return Ok(());
     }
     let limits = Limits { run_timeout: Duration::from_secs(10), ..Limits::default() };
     let runner = snippets::runner(limits)?;
-    let results: Vec<(usize, Result<Option<String>>)> = std::thread::scope(|s| {
-        let chunks: Vec<Vec<(usize, &Tracing)>> =
-            (0..2).map(|w| programs.iter().enumerate().filter(|(i, _)| i % 2 == w).collect()).collect();
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                let runner = &runner;
-                s.spawn(move || {
-                    chunk.into_iter().map(|(i, t)| (i, check_tracing(runner, t))).collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
-    });
-    let mut results = results;
-    results.sort_by_key(|(i, _)| *i);
-    for (i, result) in results {
-        let label = programs[i].label.trim_end_matches(": ");
+    let results = parallel::map(programs, |t| check_tracing(&runner, t));
+    for (program, result) in programs.iter().zip(results) {
+        let label = program.label.trim_end_matches(": ");
         match result {
             Ok(None) => {}
             Ok(Some(problem)) => errors.push(format!("{label}: {problem}")),
@@ -424,7 +408,7 @@ mod tests {
         "#
         .parse()
         .unwrap();
-        let (mut ids, mut errors, mut tracing) = (BTreeMap::new(), Vec::new(), Vec::new());
+        let (mut ids, mut errors, mut tracing) = (BTreeMap::new(), Problems::new(), Vec::new());
         check_file(Path::new("demo.toml"), "demo", &table, &mut ids, &mut errors, &mut tracing);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("prompt.answerindex"), "{errors:?}");
@@ -443,7 +427,7 @@ mod tests {
         "#
         .parse()
         .unwrap();
-        let (mut ids, mut errors, mut tracing) = (BTreeMap::new(), Vec::new(), Vec::new());
+        let (mut ids, mut errors, mut tracing) = (BTreeMap::new(), Problems::new(), Vec::new());
         check_file(Path::new("demo.toml"), "demo", &table, &mut ids, &mut errors, &mut tracing);
         assert!(errors.iter().any(|e| e.contains("answer.stdout")), "{errors:?}");
     }

@@ -44,13 +44,14 @@ use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use playground::Limits;
 use playground::server::{Config, Running};
 use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, LoggingPrefsLogLevel, WebDriver};
 
+use crate::wait::wait_timeout;
 use crate::{book, cmd, snippets, tools};
 
 /// How long a snippet may run in the browser tests. Short, so the
@@ -221,12 +222,8 @@ fn free_port() -> Result<u16> {
 }
 
 fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
-    let started = Instant::now();
-    while started.elapsed() < timeout {
-        if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    bail!("nothing listens on 127.0.0.1:{port} after {} s", timeout.as_secs())
+    let listening = wait_timeout(timeout, Duration::from_millis(50), || {
+        anyhow::Ok(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok().then_some(()))
+    })?;
+    listening.with_context(|| format!("nothing listens on 127.0.0.1:{port} after {} s", timeout.as_secs()))
 }

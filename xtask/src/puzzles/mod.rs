@@ -12,6 +12,7 @@ mod level;
 use anyhow::{Context, Result, bail};
 
 use crate::cmd;
+use crate::problems::Problems;
 
 pub use embed::preprocessor;
 
@@ -42,7 +43,7 @@ fn check_levels(run_loom: bool) -> Result<()> {
     let Some(explored) = agree::explore(root, &levels)? else {
         return Ok(());
     };
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     println!(
         "{:<32} {:<7} {:>13} {:>9} {:>7}  loom model",
         "level", "verdict", "interleavings", "failing", "states"
@@ -64,9 +65,7 @@ fn check_levels(run_loom: bool) -> Result<()> {
             problems.push(format!("{e:#}"));
         }
     }
-    if !problems.is_empty() {
-        bail!("the puzzles and their loom twins disagree:\n{}", problems.join("\n"));
-    }
+    problems.fail_if_any(|n| format!("{n} level(s) and their loom twins disagree"))?;
     let safe = levels.iter().filter(|l| l.safe).count();
     println!(
         "{} levels ({safe} safe): every shown line is in its twin, and the engine agrees with each model",
