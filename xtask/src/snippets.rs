@@ -23,7 +23,7 @@ use playground::{DepSet, Edition, Limits, Report, Request, Runner};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 use crate::problems::Problems;
-use crate::{cmd, parallel};
+use crate::{cmd, course, parallel};
 
 /// One fenced code block of a page.
 #[derive(Debug, Clone)]
@@ -99,11 +99,6 @@ pub fn strip_hidden(text: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Every page under `src/`, sorted.
-pub fn pages() -> Result<Vec<PathBuf>> {
-    crate::paths::files_with_extension(&crate::paths::root().join("src"), "md")
 }
 
 /// The fenced code blocks of one page, with includes expanded.
@@ -222,7 +217,7 @@ fn select(content: &str, selector: Option<&str>, rustdoc: bool) -> Result<String
 /// Every Rust snippet of the book with the output shown after it.
 pub fn snippets() -> Result<Vec<Snippet>> {
     let mut out = Vec::new();
-    for page in pages()? {
+    for page in course::markdown_files()? {
         let blocks = blocks(&page)?;
         for (i, block) in blocks.iter().enumerate() {
             if block.lang() != "rust" {

@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::browser::pages::{BookPage, js, settled_requests};
 use crate::browser::{self, Browser, start_server};
 use crate::cmd;
+use crate::course::Course;
 
 /// Targets from issue 6 (bytes as transferred, i.e. compressed).
 const BEFORE_PAINT_TARGET: u64 = 300 * 1024;
@@ -88,7 +89,7 @@ pub fn run() -> Result<()> {
     if !browser::ensure_installed()? {
         return Ok(());
     }
-    let pages = browser::summary_pages()?;
+    let pages = Course::load()?.html_pages();
     let server = start_server()?;
     let base = format!("http://{}", server.addr());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

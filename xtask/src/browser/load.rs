@@ -7,13 +7,14 @@ use anyhow::{Result, ensure};
 
 use super::harness::{Outcome, Test, console_errors, ok};
 use super::pages::{BookPage, settled_requests};
-use super::{Browser, summary_pages};
+use super::Browser;
+use crate::course::Course;
 
 pub const TESTS: &[Test] =
     &[Test { name: "every page loads cleanly", limit: 120, run: |b| Box::pin(pages_load_cleanly(b)) }];
 
 async fn pages_load_cleanly(b: &Browser) -> Result<Outcome> {
-    let pages = summary_pages()?;
+    let pages = Course::load()?.html_pages();
     let mut problems = Vec::new();
     let mut requests = 0;
     for path in &pages {

@@ -38,7 +38,6 @@ test_files! {
     deadlock,
 }
 
-use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -103,19 +102,6 @@ pub fn start_server() -> Result<Running> {
         bail!("no built book in {} (run `cargo xtask build` first)", book_dir.display());
     }
     Running::start(Config::new(book_dir, 0), Arc::new(runner)).context("starting the local server")
-}
-
-/// The pages of SUMMARY.md that exist (draft chapters have no file), as
-/// book paths (`beyond/loom.html`).
-pub fn summary_pages() -> Result<Vec<String>> {
-    let summary =
-        fs::read_to_string(crate::paths::root().join("src/SUMMARY.md")).context("reading src/SUMMARY.md")?;
-    let link = regex::Regex::new(r"\]\(([^)\s]+\.md)\)").expect("valid regex");
-    Ok(link
-        .captures_iter(&summary)
-        .map(|c| c[1].trim_start_matches("./").replace(".md", ".html"))
-        .map(|p| if p == "README.html" { "index.html".into() } else { p })
-        .collect())
 }
 
 /// A headless Chromium session. Dropping it quits the browser, kills
