@@ -5,7 +5,8 @@
 //!   their explanations;
 //! - [`runner`]: compile, cache, run; [`process`]: supervising one process;
 //!   [`sandbox`]: who a program runs as and where; [`cache`]: the bounded
-//!   binary cache; [`deadlock`]: the deadlock detector;
+//!   binary cache; [`deadlock`]: the deadlock detector; [`wait`]: bounded
+//!   polling (xtask's waits use it too);
 //! - [`server`]: the local playground server.
 
 pub mod cache;
@@ -19,7 +20,7 @@ pub mod sandbox;
 mod scratch;
 pub mod server;
 pub mod types;
-mod wait;
+pub mod wait;
 
 pub use deadlock::{BlockedThread, DETECTOR_ENV, DeadlockReport, Frame, WaitKind};
 pub use deps::DepSet;

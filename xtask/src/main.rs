@@ -4,9 +4,13 @@ mod bench;
 mod book;
 mod browser;
 mod cmd;
+mod course;
 mod exercises;
 mod links;
+mod parallel;
 mod paths;
+mod preprocessor;
+mod problems;
 mod programs;
 mod puzzles;
 mod quizzes;
@@ -15,6 +19,7 @@ mod snippets;
 mod takeaway;
 mod test;
 mod tools;
+mod wait;
 
 use clap::{Parser, Subcommand};
 
