@@ -24,7 +24,7 @@ pub mod wait;
 
 pub use deadlock::{BlockedThread, DETECTOR_ENV, DeadlockReport, Frame, WaitKind};
 pub use deps::DepSet;
-pub use limits::{LimitHit, Limits, RunAs};
+pub use limits::{Limits, RunAs};
 pub use runner::{Execute, Runner};
 pub use sandbox::UidRange;
-pub use types::{Activity, Edition, Exit, Mode, ProcessOutput, Report, Request};
+pub use types::{Activity, Edition, Exit, LimitHit, Mode, ProcessOutput, Report, Request};

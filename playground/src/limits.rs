@@ -1,11 +1,10 @@
 //! The limits a run is held to, and the words a reader gets when a program
 //! runs into one: which limit, its value, and how to run without it.
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::sandbox::UidRange;
-use crate::types::{Exit, ProcessOutput, seconds};
+use crate::types::{Exit, LimitHit, ProcessOutput, seconds};
 
 /// Who the program runs as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,31 +56,6 @@ impl Default for Limits {
             processes: 256,
             run_as: RunAs::Auto,
         }
-    }
-}
-
-/// A playground limit a run ran into.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LimitHit {
-    /// Which limit, in words (`time`, `memory`).
-    pub name: &'static str,
-    /// Its value, in words (`10 s`, `512 MiB of address space`).
-    pub value: String,
-    /// What the limit explains, when it is not obvious from the output.
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for LimitHit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "This run hit the playground's {} limit ({}).", self.name, self.value)?;
-        if let Some(hint) = &self.hint {
-            write!(f, " {hint}")?;
-        }
-        write!(
-            f,
-            " The limits protect the machine that runs snippets; to run without them, put the program in \
-             a cargo project (`cargo new`) and use `cargo run` on your own machine."
-        )
     }
 }
 

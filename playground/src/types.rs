@@ -6,7 +6,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::deadlock::DeadlockReport;
-use crate::limits::LimitHit;
 
 /// A Rust edition a snippet is compiled with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -230,5 +229,30 @@ mod tests {
     fn seconds_are_whole_or_one_decimal() {
         assert_eq!(seconds(Duration::from_secs(10)), "10 s");
         assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+    }
+}
+
+/// A playground limit a run ran into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitHit {
+    /// Which limit, in words (`time`, `memory`).
+    pub name: &'static str,
+    /// Its value, in words (`10 s`, `512 MiB of address space`).
+    pub value: String,
+    /// What the limit explains, when it is not obvious from the output.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "This run hit the playground's {} limit ({}).", self.name, self.value)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " {hint}")?;
+        }
+        write!(
+            f,
+            " The limits protect the machine that runs snippets; to run without them, put the program in \
+             a cargo project (`cargo new`) and use `cargo run` on your own machine."
+        )
     }
 }
