@@ -6,12 +6,15 @@
 //! - [`runner`]: compile, cache, run; [`process`]: supervising one process;
 //!   [`sandbox`]: who a program runs as and where; [`cache`]: the bounded
 //!   binary cache; [`deadlock`]: the deadlock detector;
+//! - [`exercise`]: checking an exercise's bundle, half by half;
+//!   [`diagnosis`]: what only the runner knows about it, in words;
 //! - [`server`]: the local playground server.
 
 pub mod cache;
 pub mod deadlock;
 pub mod deps;
 pub mod diagnosis;
+pub mod exercise;
 pub mod limits;
 pub mod process;
 pub mod runner;
