@@ -177,6 +177,21 @@
         return out;
     }
 
+    /**
+     * The check that was running when the program was stopped: the harness
+     * leaves `  <name> … ` unfinished while a check runs (as
+     * playground::diagnosis::running_check reads it); null otherwise.
+     */
+    function runningCheck(stdout) {
+        if (stdout.endsWith('\n')) return null;
+        const last = lines(stdout).pop();
+        if (last === undefined) return null;
+        for (const suffix of [' …', ' … ']) {
+            if (last.endsWith(suffix)) return last.slice(0, -suffix.length).trim();
+        }
+        return null;
+    }
+
     /** The body play.rust-lang.org's `evaluate.json` takes for the scenario half: a debug build, edition 2024, the bundle's own `main`. */
     function evaluateRequest(code) {
         return { version: 'stable', optimize: '0', code: code, edition: '2024', tests: false };
@@ -205,9 +220,11 @@
         if (start >= 0) {
             const report = result.slice(start);
             // The harness explains every failure it sees on a line starting
-            // with `✗ `; without one, the program was stopped from outside.
-            const explained = lines(report).some((l) => l.startsWith('✗ '));
-            return { state: 'failed', text: report, stopped: !explained };
+            // with `✗ `; without one, or with a check's line left unfinished,
+            // the program was stopped from outside (playground::diagnosis::
+            // unexplained_exit draws the same line).
+            const explained = lines(report).some((l) => l.startsWith('✗ ')) && runningCheck(report) === null;
+            return { state: 'failed', text: report, stopped: !explained, running: runningCheck(report) };
         }
         if (diagnostics(result).some((b) => b.startsWith('error'))) {
             return { state: 'compile', text: compileErrors(result, code, words) };
@@ -250,6 +267,7 @@
         compileErrors: compileErrors,
         evaluateRequest: evaluateRequest,
         publicVerdict: publicVerdict,
+        runningCheck: runningCheck,
         localRequest: localRequest,
         readLocalAnswer: readLocalAnswer,
         isLoopback: isLoopback,

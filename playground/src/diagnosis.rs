@@ -233,11 +233,13 @@ pub fn running_check(stdout: &str) -> Option<&str> {
 /// when the program's own report says it all (it passed, or printed a
 /// failed check's explanation).
 pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> {
-    let explained = run.stdout.lines().any(|l| l.starts_with(FAILED_MARK));
+    // Explained: the program said what failed, and was not stopped in the
+    // middle of a check afterwards.
+    let check = running_check(&run.stdout);
+    let explained = run.stdout.lines().any(|l| l.starts_with(FAILED_MARK)) && check.is_none();
     if run.exit.success() || (explained && !matches!(run.exit, Exit::Deadlock(_))) {
         return None;
     }
-    let check = running_check(&run.stdout);
     let during = check.map(|c| format!("✗ {c}\n")).unwrap_or_default();
     let text = match &run.exit {
         Exit::Deadlock(report) => explain_deadlock(report, map),

@@ -91,10 +91,14 @@ test("the public playground's answers are read: passed, failed, stopped, compile
 
     const failed = 'Checking ' + LABEL + ' with 5 scenarios on real threads:\n\n  a … FAILED\n\n✗ a\n  Not implemented yet\n\n1 of 5 scenarios failed.\n';
     const answer = { result: 'warning: unused\n' + failed, error: 'Exited with status 1' };
-    assert.deepEqual(wb.publicVerdict(answer, LABEL, bankBundle(), WORDS), { state: 'failed', text: failed, stopped: false });
+    assert.deepEqual(wb.publicVerdict(answer, LABEL, bankBundle(), WORDS), { state: 'failed', text: failed, stopped: false, running: null });
 
     const cut = 'Checking ' + LABEL + ' with 5 scenarios on real threads:\n\n  a … ';
-    assert.deepEqual(wb.publicVerdict({ result: cut, error: 'timeout' }, LABEL, bankBundle(), WORDS), { state: 'failed', text: cut, stopped: true });
+    assert.deepEqual(wb.publicVerdict({ result: cut, error: 'timeout' }, LABEL, bankBundle(), WORDS), { state: 'failed', text: cut, stopped: true, running: 'a' });
+
+    // Explained once, then stopped in the middle of the next check.
+    const later = failed.replace('1 of 5 scenarios failed.\n', '  b … ');
+    assert.deepEqual(wb.publicVerdict({ result: later, error: 'timeout' }, LABEL, bankBundle(), WORDS), { state: 'failed', text: later, stopped: true, running: 'b' });
 
     const compile = wb.publicVerdict({ result: fixture('rustc_checks_error.txt'), error: 'compile' }, LABEL, bankBundle(), WORDS);
     assert.equal(compile.state, 'compile');
@@ -104,6 +108,13 @@ test("the public playground's answers are read: passed, failed, stopped, compile
     assert.deepEqual(wb.publicVerdict({ result: 'hi', error: null }, LABEL, bankBundle(), WORDS), { state: 'unknown', text: 'hi' });
     assert.equal(wb.publicVerdict(null, LABEL, '', WORDS).state, 'unknown');
     assert.equal(wb.publicVerdict({ error: 'x' }, LABEL, '', WORDS).state, 'unknown');
+});
+
+test('the check a stopped program was running is named', () => {
+    assert.equal(wb.runningCheck('  x … ok\n  y … '), 'y');
+    assert.equal(wb.runningCheck('  x … ok\n'), null);
+    assert.equal(wb.runningCheck(''), null);
+    assert.equal(wb.runningCheck('half a line'), null);
 });
 
 test('the requests have the shapes the servers take', () => {

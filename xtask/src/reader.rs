@@ -77,6 +77,7 @@ pub fn preprocessor(args: &[String]) -> Result<()> {
     if !filled {
         bail!("progress-data: src/{PROGRESS_PAGE} must contain the line\n{PROGRESS_MARKER}");
     }
+    crate::workbench::preprocess(&src, &mut book)?;
     eprintln!("progress-data: {quizzes} quizzes in {} chapters listed on the progress page", chapters.len());
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &book)?;

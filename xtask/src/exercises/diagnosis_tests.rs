@@ -98,6 +98,17 @@ fn a_report_the_program_explained_gets_no_second_explanation() {
 }
 
 #[test]
+fn a_check_stopped_after_an_explained_failure_is_explained_too() {
+    let run = ProcessOutput {
+        exit: Exit::TimedOut { limit: std::time::Duration::from_secs(10), activity: Activity::Busy },
+        stdout: "  first … FAILED\n\n✗ first\n  wrong total\n\n  second … ".into(),
+        stderr: String::new(),
+    };
+    let text = diagnosis::unexplained_exit(&run, &bank_map()).expect("the second check needs words");
+    assert!(text.starts_with("✗ second\n") && text.contains("busy loop"), "{text}");
+}
+
+#[test]
 fn a_deadlock_report_says_who_waits_where_and_what_the_pattern_means() {
     use playground::deadlock::{BlockedThread, DeadlockReport, Frame, WaitKind};
     let thread = |tid, waits_for, line| BlockedThread {

@@ -48,7 +48,9 @@ fn script_json(value: &impl serde::Serialize) -> Result<String> {
 /// The markup of `exercise`'s workbench on its page.
 fn markup(exercise: &Exercise, version: &str) -> Result<String> {
     let page = super::page_data(exercise)?;
-    let api = super::anchor(&page.starter, "api").with_context(|| {
+    let file = exercises::dir().join(exercise.starter());
+    let starter = fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let api = super::anchor(&starter, "api").with_context(|| {
         format!("{} has no `// ANCHOR: api` … `// ANCHOR_END: api`", exercise.starter_label())
     })?;
     let files: Vec<String> = SCRIPTS.iter().map(|s| format!("'{DATA_DIR}/{s}?v={version}'")).collect();
@@ -104,7 +106,8 @@ fn write_assets(root: &Path, src: &Path, list: &[Exercise]) -> Result<()> {
         write_if_changed(&dir.join(format!("{}.json", exercise.id)), data.as_bytes())?;
     }
     for script in SCRIPTS {
-        let text = fs::read(root.join("theme").join(script)).with_context(|| format!("reading theme/{script}"))?;
+        let text =
+            fs::read(root.join("theme").join(script)).with_context(|| format!("reading theme/{script}"))?;
         write_if_changed(&dir.join(script), &text)?;
     }
     Ok(())
@@ -128,7 +131,11 @@ fn progress_data(list: &[Exercise]) -> Value {
 
 /// The new content of each page that changes, by path (relative to `src/`),
 /// from `pages` (path, content).
-pub fn expand(root: &Path, pages: &[(String, String)], list: &[Exercise]) -> Result<BTreeMap<String, String>> {
+pub fn expand(
+    root: &Path,
+    pages: &[(String, String)],
+    list: &[Exercise],
+) -> Result<BTreeMap<String, String>> {
     let version = scripts_version(root)?;
     let mut out = BTreeMap::new();
     let mut embedded: BTreeMap<&str, &str> = BTreeMap::new();
@@ -246,7 +253,8 @@ mod tests {
     fn pages(list: &[Exercise]) -> Vec<(String, String)> {
         let mut pages = vec![("progress.md".to_string(), format!("# Progress\n\n{PROGRESS_MARKER}\n"))];
         for e in list {
-            pages.push((format!("exercises/{}.md", e.id), format!("# {}\n\n{}\n\nafter\n", e.title, line(e))));
+            pages
+                .push((format!("exercises/{}.md", e.id), format!("# {}\n\n{}\n\nafter\n", e.title, line(e))));
         }
         pages
     }
@@ -257,16 +265,25 @@ mod tests {
         let new = expand(crate::paths::root(), &pages(&list), &list).unwrap();
         for e in &list {
             let page = &new[&format!("exercises/{}.md", e.id)];
-            assert!(page.contains(&format!("id=\"workbench-{}\" data-exercise=\"{}\"", e.id, e.id)), "{page}");
+            assert!(
+                page.contains(&format!("id=\"workbench-{}\" data-exercise=\"{}\"", e.id, e.id)),
+                "{page}"
+            );
             assert!(page.contains("class=\"fl-workbench-data\">{\"v\":1"), "{page}");
             assert!(page.contains("```rust,ignore\n"), "the API for readers without JavaScript");
             assert!(page.contains("workbench/workbench.js?v="), "the loader");
             assert!(page.ends_with("after\n"), "the rest of the page is kept");
-            let data = page.split("class=\"fl-workbench-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+            let data =
+                page.split("class=\"fl-workbench-data\">").nth(1).unwrap().split("</script>").next().unwrap();
             assert!(!data.contains('<'), "no `<` inside the script element");
         }
         let progress = &new["progress.md"];
-        assert!(progress.contains("<script type=\"application/json\" id=\"fl-exercise-data\">[{\"difficulty\":\"easy\""), "{progress}");
+        assert!(
+            progress.contains(
+                "<script type=\"application/json\" id=\"fl-exercise-data\">[{\"id\":\"counter\""
+            ),
+            "{progress}"
+        );
     }
 
     #[test]

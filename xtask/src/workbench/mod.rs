@@ -41,7 +41,8 @@ pub struct PageData {
     pub title: String,
     /// The learner's file as the checker names it (`exercises/src/counter.rs`).
     pub label: String,
-    /// The starter, whole: what the editor starts with.
+    /// The starter, whole but for the book's anchor comments: what the
+    /// editor starts with.
     pub starter: String,
     /// The reference solution, whole, without its anchor comments: shown on
     /// request or after a passing check.
@@ -73,7 +74,7 @@ pub fn page_data(exercise: &Exercise) -> Result<PageData> {
         id: exercise.id.clone(),
         title: exercise.title.clone(),
         label: exercise.starter_label(),
-        starter: read(&exercise.starter())?,
+        starter: without_anchors(&read(&exercise.starter())?),
         solution: without_anchors(&read(&exercise.solution())?),
         data: format!("{}/{}.json", playground::exercise::DATA_DIR, exercise.id),
         commands: Commands {
@@ -142,6 +143,7 @@ mod tests {
             assert_eq!(page.label, data.label);
             assert!(data.tail.contains(&format!("@bundle-learner {}", page.label)), "{}", exercise.id);
             assert!(page.starter.contains("todo!("), "{}: the starter has a todo!()", exercise.id);
+            assert!(!page.starter.contains("ANCHOR"), "{}", exercise.id);
             assert!(!page.solution.contains("ANCHOR"), "{}", exercise.id);
         }
     }
