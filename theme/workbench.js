@@ -159,9 +159,10 @@
             el('pre', {}, [this.solutionCode]),
         ]);
 
+        const editorSlot = el('div', { class: 'fl-wb-editor-slot' });
         const ui = el('div', { class: 'fl-wb-ui' }, [
             this.where,
-            editorBox,
+            editorSlot,
             this.saveNote,
             el('div', { class: 'fl-wb-buttons' }, [this.checkButton, this.hintButton, this.solutionButton, this.resetButton]),
             el('div', { class: 'fl-wb-status-line' }, [this.status, this.clock]),
@@ -171,6 +172,10 @@
         const fallback = this.root.querySelector('.fl-workbench-static');
         if (fallback) fallback.hidden = true;
         this.root.prepend(ui);
+        // The editor goes in on its own, after the rest: accessibility.js
+        // names the editors it sees added (and gives them Escape, then Tab,
+        // as the way out).
+        editorSlot.replaceWith(editorBox);
         this.editor.resize(true);
 
         this.hints = Array.from(document.querySelectorAll('main details.fl-hint'));
