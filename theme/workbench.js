@@ -153,7 +153,8 @@
         this.clock = el('span', { class: 'fl-wb-clock', 'aria-hidden': 'true' });
         this.output = el('code', { class: 'fl-wb-report' });
         this.outputBox = el('pre', { class: 'fl-wb-output', tabindex: '0', 'aria-label': "The checker's report", hidden: true }, [this.output]);
-        this.solutionCode = el('code', { class: 'language-rust', text: data.solution });
+        // It scrolls sideways: keyboard readers need to focus it to scroll it.
+        this.solutionCode = el('code', { class: 'language-rust', text: data.solution, tabindex: '0', 'aria-label': 'The reference solution' });
         this.solutionPanel = el('div', { class: 'fl-wb-solution', hidden: true }, [
             el('p', {}, [rich('The reference solution, `' + data.label + '` as the course wrote it:')]),
             el('pre', {}, [this.solutionCode]),

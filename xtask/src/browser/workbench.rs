@@ -34,6 +34,7 @@ pub const TESTS: &[Test] = &[
     Test { name: "workbench: an unreachable or refusing public playground is said so", limit: 60, run: |b| Box::pin(public_unavailable(b)) },
     Test { name: "workbench: bad input always gets a diagnosis", limit: 240, run: |b| Box::pin(bad_input(b)) },
     Test { name: "workbench: Check, hints and Reset from the keyboard", limit: 90, run: |b| Box::pin(keyboard(b)) },
+    Test { name: "workbench: axe finds nothing serious with a report, hints and the solution shown", limit: 180, run: |b| Box::pin(accessible(b)) },
 ];
 
 /// How long one check may take here: compiling two halves on a busy
@@ -514,4 +515,28 @@ async fn keyboard(b: &Browser) -> Result<Outcome> {
     press(b, Key::Enter).await?;
     ensure!(code(b).await? == starter("counter")?, "Enter, Enter on Reset did not bring the starter back");
     ok("Escape+Tab leaves the editor onto Check; Enter checks (focus kept), reveals a hint, resets (twice)")
+}
+
+async fn accessible(b: &Browser) -> Result<Outcome> {
+    let axe = tokio::task::block_in_place(super::axe::source)?;
+    let mut findings = Vec::new();
+    let mut lesser = 0;
+    for theme in ["light", "navy", "coal", "ayu", "rust"] {
+        js::<Value>(b, "localStorage.setItem('mdbook-theme', arguments[0]); return null;", vec![json!(theme)]).await?;
+        open(b, "bank", "").await?;
+        click(b, ".fl-wb-hint").await?;
+        click(b, ".fl-wb-show-solution").await?;
+        click(b, ".fl-wb-show-solution").await?;
+        let done = check(b).await?;
+        ensure!(done.verdict == "failed", "the starter of bank: {done:?}");
+        for v in super::axe::run(b, &axe).await? {
+            if ["critical", "serious"].contains(&v.impact.as_str()) {
+                findings.push(format!("[{theme}] {} {}: `{}`: {}", v.impact, v.rule, v.target, v.summary));
+            } else {
+                lesser += 1;
+            }
+        }
+    }
+    ensure!(findings.is_empty(), "axe on the workbench:\n{}", findings.join("\n"));
+    ok(format!("5 themes: 0 critical, 0 serious ({lesser} moderate or minor)"))
 }

@@ -279,9 +279,8 @@ mod tests {
         }
         let progress = &new["progress.md"];
         assert!(
-            progress.contains(
-                "<script type=\"application/json\" id=\"fl-exercise-data\">[{\"id\":\"counter\""
-            ),
+            progress
+                .contains("<script type=\"application/json\" id=\"fl-exercise-data\">[{\"id\":\"counter\""),
             "{progress}"
         );
     }
