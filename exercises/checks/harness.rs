@@ -320,6 +320,9 @@ static SAID: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 /// Checks run one at a time, so each one's panics are its own (cargo runs
 /// tests on several threads).
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+/// What to say when loom gives up on a model that loops, for exercises
+/// where looping is the point (see [`when_a_model_spins`]).
+static SPIN_ADVICE: Mutex<Option<&'static str>> = Mutex::new(None);
 
 type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Sync + Send + 'static>;
 static PREVIOUS_HOOK: OnceLock<Hook> = OnceLock::new();
@@ -404,6 +407,16 @@ fn say(text: &str, urgent: bool) {
 #[track_caller]
 pub fn fail(message: impl Into<String>) -> ! {
     panic!("{}", message.into())
+}
+
+/// Sets what the checker says when loom gives up on a model because a
+/// thread kept looping ("Model exceeded maximum number of branches"), in
+/// place of the usual "sleep on a `Condvar` instead": for exercises where a
+/// loop that waits or retries is the point (a spin lock, a
+/// `compare_exchange` loop). A model calls it first; it holds for the rest
+/// of the run.
+pub fn when_a_model_spins(advice: &'static str) {
+    *SPIN_ADVICE.lock().unwrap_or_else(PoisonError::into_inner) = Some(advice);
 }
 
 /// Checks a total that `threads` threads built, `per_thread` each, and
@@ -858,7 +871,9 @@ pub fn main_models(models: &[Model], bundle: &'static Bundle) -> ExitCode {
                 if !MODEL_EXPLAINED.load(Ordering::SeqCst) {
                     say(&format!("FAILED\n\n{text}\n"), false);
                 }
-                if model.kind == ModelKind::Interleavings {
+                // When loom gave up, it found no failing interleaving: the
+                // sentence below would claim one.
+                if model.kind == ModelKind::Interleavings && !text.contains("loom gave up") {
                     say(
                         "\nThe model checker found it by trying every order in which the threads can run: \
                          a normal test run may pass many times and still miss it.\n",
@@ -887,17 +902,25 @@ pub fn cargo_model(models: &[Model], name: &str) {
 }
 
 /// Finds `std::sync`, `std::thread` or parking_lot in the learner's code:
-/// loom cannot see those locks, so the models would not check them.
+/// loom cannot see those locks, so the models would not check them. Also
+/// std's `UnsafeCell` and `spin_loop` (see [`bypasses_cell_or_hint`]).
 pub fn bypasses_facade(source: &str) -> Option<String> {
     for (n, line) in source.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("");
-        for bypass in ["std::sync", "std::thread", "parking_lot"] {
+        if let Some(text) = bypasses_cell_or_hint(n + 1, line, code) {
+            return Some(text);
+        }
+        for bypass in ["std::sync", "core::sync", "std::thread", "parking_lot"] {
             if code.contains(bypass) {
+                let import = if code.contains("atomic") {
+                    "use crate::sync::atomic::{AtomicU64, Ordering};"
+                } else {
+                    "use crate::sync::{Arc, Mutex, thread};"
+                };
                 return Some(format!(
                     "✗ line {} uses `{bypass}` directly: `{}`\n  \
-                     The model checker only sees the locks and threads of `crate::sync` (std's \
-                     normally, loom's when it checks). Import them from there: \
-                     `use crate::sync::{{Arc, Mutex, thread}};`",
+                     The model checker only sees the locks, atomics and threads of `crate::sync` \
+                     (std's normally, loom's when it checks). Import them from there: `{import}`",
                     n + 1,
                     line.trim()
                 ));
@@ -907,11 +930,51 @@ pub fn bypasses_facade(source: &str) -> Option<String> {
     None
 }
 
+/// std's (or core's) `UnsafeCell` or `spin_loop` on line `n`, whose code
+/// without comments is `code`. loom checks the accesses to a value only
+/// through the facade's cell, so with std's a lock missing `Acquire` or
+/// `Release` would pass every model; and std's `spin_loop` does not tell
+/// loom that a thread waits, so a correct lock would make it give up.
+fn bypasses_cell_or_hint(n: usize, line: &str, code: &str) -> Option<String> {
+    let from_std = (code.contains("std::") || code.contains("core::")) && !code.contains("crate::sync");
+    let (what, fix) = if from_std && code.contains("UnsafeCell") {
+        (
+            "std's `UnsafeCell`",
+            "Under the model checker, `crate::sync::cell::UnsafeCell` is loom's checked cell, which \
+             watches every access to the value and reports a data race when a lock does not order two \
+             of them; std's cannot be watched, so a missing `Acquire` or `Release` would go unseen. \
+             Use `use crate::sync::cell::UnsafeCell;`.",
+        )
+    } else if from_std && code.contains("hint") && code.contains("spin_loop") {
+        (
+            "std's `spin_loop`",
+            "Under the model checker, `crate::sync::hint::spin_loop` tells loom that this thread is \
+             waiting, so it runs the others; std's says nothing to loom, which then keeps running the \
+             waiting thread until it gives up. Use `use crate::sync::hint::spin_loop;`.",
+        )
+    } else {
+        return None;
+    };
+    Some(format!("✗ line {n} uses {what} directly: `{}`\n  {fix}", line.trim()))
+}
+
 /// What went wrong in one interleaving of a model.
 pub fn model_failure(name: &str, first: &PanicRecord) -> String {
     let message = &first.message;
     let text = if let Some(threads) = message.strip_prefix("deadlock; threads = ") {
         explain_loom_deadlock(threads)
+    } else if message.contains("Causality violation") {
+        explain_data_race(message)
+    } else if let Some(advice) = SPIN_ADVICE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .filter(|_| message.starts_with("Model exceeded maximum number of branches"))
+    {
+        format!(
+            "loom gave up on it: a thread kept looping until loom stopped exploring (\"Model exceeded \
+             maximum number of branches\").\n\n{advice}"
+        )
     } else if message.starts_with("Model exceeded maximum number of branches") {
         "loom gave up on it: a thread loops without ever blocking — a busy loop (a spin). loom cannot \
          explore a loop that waits for another thread to run, and on real threads it burns a core.\n\n\
@@ -939,6 +1002,49 @@ pub fn model_failure(name: &str, first: &PanicRecord) -> String {
         )
     };
     format!("✗ {}\n{}", human(name), indent(&text))
+}
+
+/// loom's "Causality violation" on an `UnsafeCell` (the sync facade's
+/// `cell::UnsafeCell`), in words: which accesses raced, where, and why a
+/// lock lets that happen.
+pub fn explain_data_race(message: &str) -> String {
+    let mut accesses = Vec::new();
+    for line in message.lines() {
+        // `  write one: thread #1 @ src/main.rs:40:20`
+        let Some((what, at)) = line.split_once(": thread #") else { continue };
+        let Some((thread, place)) = at.split_once(" @ ") else { continue };
+        let mut parts = place.trim().rsplitn(3, ':');
+        let (Some(column), Some(line_no), Some(file)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(line_no), Ok(column)) = (line_no.parse(), column.parse()) else { continue };
+        let place = Place::of(file, line_no, column);
+        let who = if thread.trim() == "0" {
+            "the model's main thread".to_string()
+        } else {
+            format!("thread {}", thread.trim())
+        };
+        let kind = if what.contains("read") { "reads" } else { "touches" };
+        accesses.push(format!("- {who} {kind} the value at {place}{}", quote(Some(&place))));
+    }
+    let mut text = "loom found a data race on the value inside the lock: two threads reached it, and \
+                    the first access does not happen-before the second."
+        .to_string();
+    if !accesses.is_empty() {
+        text.push('\n');
+        text.push_str(&accesses.join("\n"));
+    }
+    text.push_str(
+        "\n\nA lock has two jobs. Exclusion: one holder at a time. Visibility: the next holder sees \
+         what the last one wrote — which needs `Acquire` when the lock is taken (the success ordering \
+         of `compare_exchange`) and `Release` when it is released (the guard's `store(false, ..)`). \
+         The Release store synchronizes with the Acquire that reads it, so everything written under \
+         the lock happens-before the next holder's first access. With `Relaxed` on either side, \
+         nothing orders the two accesses: x86-64 hardware may still pass every test, but the \
+         compiler and ARM processors need not. (If the lock can be taken twice at once, fix that \
+         first: a `load` then a `store` is two steps; `compare_exchange` is one.)",
+    );
+    text
 }
 
 /// loom's `deadlock; threads = [(Id(0), Blocked(Location(Some(Location {

@@ -27,12 +27,16 @@ pub mod bank;
 pub mod counter;
 #[cfg_attr(feature = "solutions", path = "../solutions/guard_scope.rs")]
 pub mod guard_scope;
+#[cfg_attr(feature = "solutions", path = "../solutions/id_allocator.rs")]
+pub mod id_allocator;
 #[cfg_attr(feature = "solutions", path = "../solutions/loom_model.rs")]
 pub mod loom_model;
 #[cfg_attr(feature = "solutions", path = "../solutions/queue.rs")]
 pub mod queue;
 #[cfg_attr(feature = "solutions", path = "../solutions/sharded.rs")]
 pub mod sharded;
+#[cfg_attr(feature = "solutions", path = "../solutions/spin_lock.rs")]
+pub mod spin_lock;
 #[cfg_attr(feature = "solutions", path = "../solutions/store.rs")]
 pub mod store;
 #[cfg_attr(feature = "solutions", path = "../solutions/word_count.rs")]

@@ -9,7 +9,9 @@
 //!
 //! loom 0.7.3 lacks a few things std has; this file fills the two that the
 //! exercises need, under `cfg(loom)` only: `Condvar::wait_while` and
-//! `thread::scope`. (It has no `Barrier`, no `is_poisoned`, and a model runs
+//! `thread::scope`. For exercises that build a lock it also hands out
+//! `cell::UnsafeCell` (under loom, one whose every access is checked for a
+//! data race) and `hint::spin_loop`. (It has no `Barrier`, no `is_poisoned`, and a model runs
 //! at most 4 spawned threads; the checks stay within that.) Its `Mutex` also
 //! gets one addition, so that a `try_lock` can see a lock held by another
 //! thread (see [`Mutex`]).
@@ -21,6 +23,26 @@ pub use std::sync::{
 };
 #[cfg(not(loom))]
 pub use std::thread;
+
+/// `UnsafeCell`, for exercises that build a lock: std's, or under loom a
+/// cell that checks every access for a data race.
+#[cfg(not(loom))]
+pub mod cell {
+    pub use std::cell::UnsafeCell;
+}
+
+/// `spin_loop`, for exercises that spin: std's hint to the CPU, or under
+/// loom a yield that tells the model checker this thread is waiting (a loop
+/// on std's hint never lets loom's other threads run).
+#[cfg(not(loom))]
+pub mod hint {
+    pub use std::hint::spin_loop;
+}
+
+#[cfg(loom)]
+pub mod hint {
+    pub use loom::hint::spin_loop;
+}
 
 #[cfg(loom)]
 pub use loom::sync::{Arc, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, WaitTimeoutResult, atomic};
@@ -260,6 +282,49 @@ mod loom_only {
                 let result = self.result.lock().unwrap_or_else(PoisonError::into_inner).take();
                 result.unwrap_or_else(|| Err(Box::new("the thread did not finish") as Box<dyn Any + Send>))
             }
+        }
+    }
+}
+
+/// std's `UnsafeCell` API (`new`, `get`, `get_mut`, `into_inner`) on top of
+/// loom's checked cell, so a lock written against std's is model-checked as
+/// written.
+///
+/// loom records an access to the value at each `get()` (as a write) and
+/// panics with "Causality violation" when it does not happen-after the
+/// previous access from another thread: the data race that a lock without
+/// `Acquire` and `Release` lets through. Recording a read as a write is
+/// stricter than needed for two concurrent *reads*, which no exercise
+/// makes: a lock hands the value to one thread at a time.
+#[cfg(loom)]
+pub mod cell {
+    /// Like `std::cell::UnsafeCell`, checked by loom.
+    #[derive(Debug)]
+    pub struct UnsafeCell<T>(loom::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        /// Wraps `value`.
+        pub fn new(value: T) -> UnsafeCell<T> {
+            UnsafeCell(loom::cell::UnsafeCell::new(value))
+        }
+
+        /// A raw pointer to the value, like std's `get`. `#[track_caller]`,
+        /// so a data race is reported at *your* line.
+        #[track_caller]
+        pub fn get(&self) -> *mut T {
+            self.0.with_mut(|ptr| ptr)
+        }
+
+        /// The value through `&mut`: no other thread can touch it.
+        #[track_caller]
+        pub fn get_mut(&mut self) -> &mut T {
+            // SAFETY: `&mut self` means no other reference to the cell exists.
+            unsafe { &mut *self.get() }
+        }
+
+        /// Unwraps the value.
+        pub fn into_inner(self) -> T {
+            self.0.into_inner()
         }
     }
 }

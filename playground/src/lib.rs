@@ -5,7 +5,8 @@
 //!   their explanations;
 //! - [`runner`]: compile, cache, run; [`process`]: supervising one process;
 //!   [`sandbox`]: who a program runs as and where; [`cache`]: the bounded
-//!   binary cache; [`deadlock`]: the deadlock detector;
+//!   binary cache; [`deadlock`]: the deadlock detector; [`wait`]: bounded
+//!   polling (xtask's waits use it too);
 //! - [`exercise`]: checking an exercise's bundle, half by half;
 //!   [`diagnosis`]: what only the runner knows about it, in words;
 //! - [`server`]: the local playground server.
@@ -22,7 +23,7 @@ pub mod sandbox;
 mod scratch;
 pub mod server;
 pub mod types;
-mod wait;
+pub mod wait;
 
 pub use deadlock::{BlockedThread, DETECTOR_ENV, DeadlockReport, Frame, WaitKind};
 pub use deps::DepSet;

@@ -3,9 +3,10 @@
 use std::time::{Duration, Instant};
 
 /// Calls `check` until it returns `Some`, sleeping `interval` between calls,
-/// for at most `timeout`: `Ok(None)` when the time ran out. The one place
-/// the playground polls (uid leases, the uid sweep, `exec` retries, ptrace
-/// stops), so every such wait is bounded.
+/// for at most `timeout`: `Ok(None)` when the time ran out. The one poll
+/// loop of the playground (uid leases, the uid sweep, `exec` retries, ptrace
+/// stops) and of xtask's blocking waits (`xtask/src/wait.rs`), so every such
+/// wait is bounded.
 pub fn wait_timeout<T, E>(
     timeout: Duration,
     interval: Duration,

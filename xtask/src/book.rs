@@ -1,12 +1,14 @@
 //! Building and serving the book.
 
-use std::thread;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use playground::Limits;
 use playground::server::{Config, serve_until_ctrl_c};
+use regex::Regex;
 
+use crate::wait::wait_timeout;
 use crate::{cmd, quizzes, snippets, takeaway, tools};
 
 /// How long `mdbook build` may take. mdbook-quiz runs Tracing programs with
@@ -30,24 +32,20 @@ pub fn mdbook_build() -> Result<()> {
     cmd::echo(&build);
     let mut child = build.spawn().context("could not start mdbook")?;
     let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait()? {
-            if !status.success() {
-                bail!("`mdbook build` failed ({status}); its messages above name the chapter or quiz file");
-            }
-            fix_print_page()?;
-            println!("book built into book/ in {:.1} s", started.elapsed().as_secs_f64());
-            return Ok(());
-        }
-        if started.elapsed() > BUILD_TIMEOUT {
-            let _ = child.kill();
-            bail!(
-                "`mdbook build` did not finish in {} s — most likely a quiz Tracing program that never ends; `cargo xtask quizzes` names it",
-                BUILD_TIMEOUT.as_secs()
-            );
-        }
-        thread::sleep(Duration::from_millis(50));
+    let Some(status) = wait_timeout(BUILD_TIMEOUT, Duration::from_millis(50), || child.try_wait())? else {
+        let _ = child.kill();
+        let _ = child.wait();
+        bail!(
+            "`mdbook build` did not finish in {} s — most likely a quiz Tracing program that never ends; `cargo xtask quizzes` names it",
+            BUILD_TIMEOUT.as_secs()
+        );
+    };
+    if !status.success() {
+        bail!("`mdbook build` failed ({status}); its messages above name the chapter or quiz file");
     }
+    fix_print_page()?;
+    println!("book built into book/ in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// mdbook-quiz links its script and stylesheet relative to each chapter
@@ -57,8 +55,9 @@ pub fn mdbook_build() -> Result<()> {
 fn fix_print_page() -> Result<()> {
     let path = crate::paths::root().join("book").join("print.html");
     let Ok(html) = std::fs::read_to_string(&path) else { return Ok(()) };
-    let relative = regex::Regex::new(r#""(?:\.\./)+quiz/"#).expect("valid regex");
-    let fixed = relative.replace_all(&html, "\"quiz/");
+    static RELATIVE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""(?:\.\./)+quiz/"#).expect("valid regex"));
+    let fixed = RELATIVE.replace_all(&html, "\"quiz/");
     if fixed != html {
         std::fs::write(&path, fixed.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     }

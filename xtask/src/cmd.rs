@@ -31,9 +31,12 @@ pub fn run(cmd: &mut Command, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// A `cargo` command (the one running xtask).
+/// A `cargo` command run from the workspace root: the cargo running xtask
+/// (`$CARGO`, so `cargo +nightly xtask` stays on nightly), else the one on
+/// PATH. The one place xtask finds cargo; set another folder with
+/// `current_dir`.
 pub fn cargo() -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(crate::paths::root());
     cmd
 }

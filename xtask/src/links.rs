@@ -3,32 +3,35 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 
 use crate::cmd;
+use crate::problems::Problems;
 
 /// Checks `book/`: each relative `href`/`src` names an existing file, and
 /// each fragment names an `id` in its target page.
 pub fn check() -> Result<()> {
     cmd::step("Check internal links and anchors in book/");
     let book = crate::paths::root().join("book");
-    let mut pages = Vec::new();
-    collect_html(&book, &mut pages)?;
+    let pages = if book.is_dir() { crate::paths::files_with_extension(&book, "html")? } else { Vec::new() };
     if pages.is_empty() {
         bail!("no HTML in {}: build the book first", book.display());
     }
-    let link_re = Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid regex");
-    let id_re = Regex::new(r#"\b(?:id|name)="([^"]*)""#).expect("valid regex");
+    static LINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid regex"));
+    static ID: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"\b(?:id|name)="([^"]*)""#).expect("valid regex"));
     let mut ids: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     let mut texts = Vec::new();
     for page in &pages {
         let text = fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
-        ids.insert(page.clone(), id_re.captures_iter(&text).map(|c| unescape(&c[1])).collect());
+        ids.insert(page.clone(), ID.captures_iter(&text).map(|c| unescape(&c[1])).collect());
         texts.push((page.clone(), text));
     }
-    let mut broken = Vec::new();
+    let mut broken = Problems::new();
     let mut checked = 0;
     for (page, text) in &texts {
         // mdBook's 404 page is served from any depth; it uses site-url links.
@@ -45,7 +48,7 @@ pub fn check() -> Result<()> {
                 rel_page.display()
             ));
         }
-        for cap in link_re.captures_iter(text) {
+        for cap in LINK.captures_iter(text) {
             let link = unescape(&cap[1]);
             if link.is_empty() || is_external(&link) {
                 continue;
@@ -77,25 +80,8 @@ pub fn check() -> Result<()> {
             }
         }
     }
-    if !broken.is_empty() {
-        bail!("{} broken internal link(s):\n  {}", broken.len(), broken.join("\n  "));
-    }
+    broken.fail_if_any(|n| format!("{n} broken internal link(s)"))?;
     println!("{checked} internal links in {} pages resolve", pages.len());
-    Ok(())
-}
-
-fn collect_html(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_html(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "html") {
-            out.push(path);
-        }
-    }
     Ok(())
 }
 

@@ -11,12 +11,12 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use quote::ToTokens;
 use syn::visit::Visit;
 
+use crate::problems::Problems;
 use crate::tools::{self, Package};
 use crate::{cmd, paths};
 
@@ -89,10 +89,9 @@ pub const PROGRAMS: &[Program] = &[
 /// program it can name is checked elsewhere. A refactor that changes one of
 /// these fails the check until this table is updated.
 const DYNAMIC: &[(&str, &str, &str)] = &[
-    ("xtask/src/cmd.rs", "std::env::var(\"CARGO\").unwrap_or_else(|_|\"cargo\".into())", "cargo"),
+    ("xtask/src/cmd.rs", "std::env::var_os(\"CARGO\").unwrap_or_else(||\"cargo\".into())", "cargo"),
     ("xtask/src/cmd.rs", "program", "(cmd::in_root: each caller's program is checked)"),
     ("xtask/src/tools.rs", "bin", "(`bin --version` of the pinned tools, each on the list)"),
-    ("xtask/src/takeaway.rs", "&cargo", "cargo"),
     ("xtask/src/bench/playground.rs", "&deps.rustc", "rustc"),
     ("xtask/src/bench/playground.rs", "dir.join(\"main\")", "(built)"),
     ("playground/src/deps.rs", "&rustc", "rustc"),
@@ -127,7 +126,7 @@ pub fn check() -> Result<()> {
     let mut problems = source_problems();
     let mut calls = Vec::new();
     for dir in SOURCE_DIRS {
-        for file in rust_files(&root.join(dir))? {
+        for file in paths::files_with_extension(&root.join(dir), "rs")? {
             let rel = file.strip_prefix(root).unwrap_or(&file).to_string_lossy().into_owned();
             let text = fs::read_to_string(&file).with_context(|| format!("reading {rel}"))?;
             calls.extend(calls_in(&rel, &text).with_context(|| format!("reading {rel} as Rust"))?);
@@ -163,9 +162,7 @@ pub fn check() -> Result<()> {
     for p in PROGRAMS.iter().filter(|p| !used.contains_key(p.name) && !INDIRECT.contains(&p.name)) {
         println!("note: {} is listed, but no source starts it (remove it if nothing needs it)", p.name);
     }
-    if !problems.is_empty() {
-        bail!("{} problem(s) with external programs:\n{}", problems.len(), problems.join("\n"));
-    }
+    problems.fail_if_any(|n| format!("{n} problem(s) with external programs"))?;
     println!("{} program starts found in the sources, all on the list", calls.len());
     Ok(())
 }
@@ -183,8 +180,8 @@ fn describe(source: &Source) -> String {
 /// Each list entry is really provided by its source: pinned tools are in
 /// `tools::TOOLS`, packages in `tools::PACKAGES`, components added by the CI
 /// workflow, and both workflows run in the image as root.
-fn source_problems() -> Vec<String> {
-    let mut problems = Vec::new();
+fn source_problems() -> Problems {
+    let mut problems = Problems::new();
     let ci = fs::read_to_string(paths::root().join(".github/workflows/ci.yml")).unwrap_or_default();
     let pages = fs::read_to_string(paths::root().join(".github/workflows/pages.yml")).unwrap_or_default();
     for (name, text) in [("ci.yml", &ci), ("pages.yml", &pages)] {
@@ -221,26 +218,6 @@ fn source_problems() -> Vec<String> {
         }
     }
     problems
-}
-
-/// Every `.rs` file under `dir`, sorted (no `target/`).
-fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).with_context(|| format!("listing {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    stack.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// The program starts in one Rust file.
@@ -459,6 +436,6 @@ mod tests {
 
     #[test]
     fn every_listed_program_has_a_real_source() {
-        assert_eq!(source_problems(), Vec::<String>::new());
+        assert_eq!(*source_problems(), [] as [String; 0]);
     }
 }

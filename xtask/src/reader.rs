@@ -8,15 +8,14 @@
 //!   under every quiz. Nothing generated is committed, so nothing can drift.
 //! - the "reader scripts" check of `cargo xtask test`: `node --test theme/tests/`.
 
-use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use regex::Regex;
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::{cmd, tools};
+use crate::course::quiz::QuizFile;
+use crate::course::{Course, QuizEmbed};
+use crate::{cmd, preprocessor, tools};
 
 /// The line of `src/progress.md` that the preprocessor replaces with the data.
 pub const PROGRESS_MARKER: &str =
@@ -45,126 +44,89 @@ struct Chapter {
     quizzes: Vec<Quiz>,
 }
 
-/// `cargo xtask progress-data [supports <renderer>]`: the mdBook preprocessor protocol.
+/// `cargo xtask progress-data [supports <renderer>]`: the mdBook preprocessor.
 pub fn preprocessor(args: &[String]) -> Result<()> {
-    if let [supports, renderer] = args
-        && supports == "supports"
-    {
-        // The data is for the HTML book; other renderers would print the marker.
-        std::process::exit(if renderer == "html" { 0 } else { 1 });
-    }
-    let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).context("reading the book from mdbook")?;
-    let [context, mut book]: [Value; 2] =
-        serde_json::from_str(&input).context("mdbook sent something other than [context, book]")?;
-    let src = Path::new(context["root"].as_str().unwrap_or("."))
-        .join(context["config"]["book"]["src"].as_str().unwrap_or("src"));
-    let chapters = collect(&book, &src)?;
-    let quizzes: usize = chapters.iter().map(|c| c.quizzes.len()).sum();
-    let data = serde_json::to_string(&chapters)?.replace('<', "\\u003c");
-    let mut filled = false;
-    for_each_chapter(&mut book, &mut |chapter| {
-        let source = chapter["source_path"].as_str().unwrap_or_default().to_string();
-        let content = chapter["content"].as_str().unwrap_or_default().to_string();
-        if source == PROGRESS_PAGE && content.contains(PROGRESS_MARKER) {
-            let script = format!("<script type=\"application/json\" id=\"fl-progress-data\">{data}</script>");
-            chapter["content"] = Value::String(content.replace(PROGRESS_MARKER, &script));
-            filled = true;
-        } else if quiz_line().is_match(&content) {
-            chapter["content"] = Value::String(with_progress_links(&content, &source));
+    preprocessor::run("progress-data", args, |input, book| {
+        let load = |in_src: &Path| QuizFile::load(&input.root, &input.src.join(in_src));
+        let chapters = collect(&Course::from_book(book), &load)?;
+        let quizzes: usize = chapters.iter().map(|c| c.quizzes.len()).sum();
+        let data = serde_json::to_string(&chapters)?.replace('<', "\\u003c");
+        let mut filled = false;
+        book.for_each_chapter_mut(|chapter| {
+            let source = chapter.source_path.as_deref().map(|p| p.to_string_lossy().replace('\\', "/"));
+            let source = source.unwrap_or_default();
+            if source == PROGRESS_PAGE && chapter.content.contains(PROGRESS_MARKER) {
+                let script =
+                    format!("<script type=\"application/json\" id=\"fl-progress-data\">{data}</script>");
+                chapter.content = chapter.content.replace(PROGRESS_MARKER, &script);
+                filled = true;
+            } else if QuizEmbed::find(&chapter.content).iter().any(|e| e.own_line) {
+                chapter.content = with_progress_links(&chapter.content, &source);
+            }
+        });
+        if !filled {
+            bail!("progress-data: src/{PROGRESS_PAGE} must contain the line\n{PROGRESS_MARKER}");
         }
-    });
-    if !filled {
-        bail!("progress-data: src/{PROGRESS_PAGE} must contain the line\n{PROGRESS_MARKER}");
-    }
-    crate::workbench::preprocess(&src, &mut book)?;
-    eprintln!("progress-data: {quizzes} quizzes in {} chapters listed on the progress page", chapters.len());
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, &book)?;
-    out.flush()?;
-    Ok(())
+        crate::workbench::preprocess(&input.src_dir(), book)?;
+        eprintln!(
+            "progress-data: {quizzes} quizzes in {} chapters listed on the progress page",
+            chapters.len()
+        );
+        Ok(())
+    })
 }
 
-fn quiz_line() -> Regex {
-    Regex::new(r"(?m)^\{\{#quiz\s+([^\s}]+)\s*\}\}[ \t]*$").expect("valid regex")
-}
-
-/// Adds a "Your progress" link after each `{{#quiz}}` line of a chapter.
+/// Adds a "Your progress" link below each `{{#quiz}}` line of a page
+/// (`source`, relative to `src/`).
 fn with_progress_links(content: &str, source: &str) -> String {
     let depth = Path::new(source).components().count().saturating_sub(1);
-    let link = format!("{}{PROGRESS_PAGE}", "../".repeat(depth));
-    quiz_line()
-        .replace_all(content, |caps: &regex::Captures| {
-            format!(
-                "{}\n\n<p class=\"fl-progress-link\"><a href=\"{}\">Your progress in the course →</a></p>\n",
-                &caps[0],
-                link.replace(".md", ".html")
-            )
-        })
-        .into_owned()
-}
-
-/// Calls `f` on every chapter object of mdBook's JSON book, depth first.
-fn for_each_chapter(value: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-    match value {
-        Value::Object(map) => {
-            if let Some(chapter) = map.get_mut("Chapter") {
-                f(chapter);
-            }
-            for (_, v) in map.iter_mut() {
-                for_each_chapter(v, f);
-            }
+    let link = format!("{}{}", "../".repeat(depth), PROGRESS_PAGE.replace(".md", ".html"));
+    let quiz_lines: Vec<usize> =
+        QuizEmbed::find(content).into_iter().filter(|e| e.own_line).map(|e| e.line).collect();
+    let mut out = String::with_capacity(content.len() + quiz_lines.len() * 120);
+    for (i, line) in content.split_inclusive('\n').enumerate() {
+        if quiz_lines.contains(&(i + 1)) {
+            let (text, newline) = line.strip_suffix('\n').map_or((line, ""), |t| (t, "\n"));
+            out.push_str(text);
+            out.push_str(&format!(
+                "\n\n<p class=\"fl-progress-link\"><a href=\"{link}\">Your progress in the course →</a></p>\n"
+            ));
+            out.push_str(newline);
+        } else {
+            out.push_str(line);
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| for_each_chapter(v, f)),
-        _ => {}
     }
+    out
 }
 
-/// The quizzes of the book, grouped by top-level chapter, in book order.
-fn collect(book: &Value, src: &Path) -> Result<Vec<Chapter>> {
+/// The quizzes of the book, grouped by top-level chapter, in book order;
+/// `load` reads a quiz file (a path relative to `src/`).
+fn collect(course: &Course, load: &dyn Fn(&Path) -> Result<QuizFile>) -> Result<Vec<Chapter>> {
     let mut chapters = Vec::new();
-    let mut part = String::new();
-    for item in book["items"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        if let Some(title) = item["PartTitle"].as_str() {
-            part = title.to_string();
-        } else if item["Chapter"].is_object() {
-            let mut quizzes = Vec::new();
-            quizzes_in(&item["Chapter"], src, &mut quizzes)?;
-            if !quizzes.is_empty() {
-                let title = item["Chapter"]["name"].as_str().unwrap_or_default().to_string();
-                chapters.push(Chapter { title, part: part.clone(), quizzes });
+    for entries in course.chapters() {
+        let mut quizzes = Vec::new();
+        for page in Course::pages_of(entries) {
+            for embed in page.quiz_embeds() {
+                let quiz = load(&embed.resolve(page.path))
+                    .with_context(|| format!("progress-data: {} embeds {}", page.path, embed.file))?;
+                quizzes.push(Quiz {
+                    title: page.title.clone(),
+                    page: page.html(),
+                    stem: embed.stem(),
+                    questions: quiz.questions.len(),
+                });
             }
         }
-    }
-    Ok(chapters)
-}
-
-fn quizzes_in(chapter: &Value, src: &Path, out: &mut Vec<Quiz>) -> Result<()> {
-    if let (Some(path), Some(content)) = (chapter["path"].as_str(), chapter["content"].as_str()) {
-        let page_dir = Path::new(path).parent().unwrap_or(Path::new(""));
-        for caps in quiz_line().captures_iter(content) {
-            let file = crate::paths::normalize(&src.join(page_dir).join(&caps[1]));
-            let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&file).with_context(|| {
-                format!("progress-data: {path} embeds {}, which cannot be read", &caps[1])
-            })?;
-            let toml: toml::Value = toml::from_str(&text)
-                .with_context(|| format!("progress-data: {} is not valid TOML", file.display()))?;
-            let questions = toml.get("questions").and_then(toml::Value::as_array).map_or(0, Vec::len);
-            out.push(Quiz {
-                title: chapter["name"].as_str().unwrap_or_default().to_string(),
-                page: Path::new(path).with_extension("html").to_string_lossy().replace('\\', "/"),
-                stem,
-                questions,
+        if !quizzes.is_empty() {
+            let top = &entries[0];
+            chapters.push(Chapter {
+                title: top.title.clone(),
+                part: top.part.clone().unwrap_or_default(),
+                quizzes,
             });
         }
     }
-    for sub in chapter["sub_items"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        if sub["Chapter"].is_object() {
-            quizzes_in(&sub["Chapter"], src, out)?;
-        }
-    }
-    Ok(())
+    Ok(chapters)
 }
 
 /// The "reader scripts" check: the JS unit tests of the reader features.
@@ -183,33 +145,59 @@ pub fn check_scripts() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::Entry;
+
+    fn from_disk(in_src: &Path) -> Result<QuizFile> {
+        QuizFile::load(crate::paths::root(), &Path::new("src").join(in_src))
+    }
 
     #[test]
     fn progress_links_point_to_the_root_page() {
         let page = "# Guards\n\ntext\n\n{{#quiz ../quizzes/mutex-guards.toml}}\n";
         let out = with_progress_links(page, "mutex/guards.md");
-        assert!(out.contains("{{#quiz ../quizzes/mutex-guards.toml}}\n\n<p class=\"fl-progress-link\"><a href=\"../progress.html\">"));
+        assert_eq!(
+            out,
+            "# Guards\n\ntext\n\n{{#quiz ../quizzes/mutex-guards.toml}}\n\n<p class=\"fl-progress-link\"><a href=\"../progress.html\">Your progress in the course →</a></p>\n\n"
+        );
         assert!(
             with_progress_links("{{#quiz quizzes/x.toml}}", "intro.md").contains("href=\"progress.html\"")
         );
+        let inline = "see {{#quiz x.toml}} here\n";
+        assert_eq!(with_progress_links(inline, "intro.md"), inline, "only a directive on its own line");
     }
 
     #[test]
     fn quizzes_are_grouped_by_top_level_chapter_in_book_order() {
-        let src = crate::paths::root().join("src");
-        let chapter = |name: &str, path: &str, content: &str, sub: Vec<Value>| serde_json::json!({"Chapter": {"name": name, "path": path, "source_path": path, "content": content, "sub_items": sub}});
-        let book = serde_json::json!({"items": [
-            chapter("Introduction", "introduction.md", "no quiz", vec![]),
-            {"PartTitle": "Part 1"},
-            chapter("Shared", "shared-state/index.md", "", vec![
-                chapter("Counter", "shared-state/counter.md", "{{#quiz ../quizzes/shared-state-counter.toml}}\n", vec![]),
-            ]),
-        ]});
-        let chapters = collect(&book, &src).unwrap();
+        let entry = |title: &str, path: &str, depth, part: Option<&str>, content: &str| Entry {
+            title: title.into(),
+            path: Some(path.into()),
+            depth,
+            part: part.map(str::to_string),
+            content: content.into(),
+        };
+        let course = Course {
+            entries: vec![
+                entry("Introduction", "introduction.md", 0, None, "no quiz"),
+                entry("Shared", "shared-state/index.md", 0, Some("Part 1"), ""),
+                entry(
+                    "Counter",
+                    "shared-state/counter.md",
+                    1,
+                    Some("Part 1"),
+                    "{{#quiz ../quizzes/shared-state-counter.toml}}\n",
+                ),
+            ],
+        };
+        let chapters = collect(&course, &from_disk).unwrap();
         assert_eq!(chapters.len(), 1, "chapters without quizzes are left out");
+        assert_eq!(chapters[0].title, "Shared");
         assert_eq!(chapters[0].part, "Part 1");
+        assert_eq!(chapters[0].quizzes[0].title, "Counter");
         assert_eq!(chapters[0].quizzes[0].stem, "shared-state-counter");
         assert_eq!(chapters[0].quizzes[0].page, "shared-state/counter.html");
         assert!(chapters[0].quizzes[0].questions > 0);
+        let missing = Course { entries: vec![entry("X", "x/y.md", 0, None, "{{#quiz ../nope.toml}}\n")] };
+        let err = format!("{:#}", collect(&missing, &from_disk).unwrap_err());
+        assert!(err.contains("progress-data: x/y.md embeds ../nope.toml: reading src/nope.toml"), "{err}");
     }
 }

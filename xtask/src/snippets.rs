@@ -17,14 +17,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::thread;
 
 use anyhow::{Context, Result, bail};
 use playground::{DepSet, Edition, Limits, Report, Request, Runner};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-use crate::cmd;
+use crate::problems::Problems;
+use crate::{cmd, course, parallel};
 
 /// One fenced code block of a page.
 #[derive(Debug, Clone)]
@@ -100,27 +99,6 @@ pub fn strip_hidden(text: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Every page under `src/`, sorted.
-pub fn pages() -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    walk(&crate::paths::root().join("src"), &mut out)?;
-    out.retain(|p| p.extension().is_some_and(|e| e == "md"));
-    out.sort();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// The fenced code blocks of one page, with includes expanded.
@@ -239,7 +217,7 @@ fn select(content: &str, selector: Option<&str>, rustdoc: bool) -> Result<String
 /// Every Rust snippet of the book with the output shown after it.
 pub fn snippets() -> Result<Vec<Snippet>> {
     let mut out = Vec::new();
-    for page in pages()? {
+    for page in course::markdown_files()? {
         let blocks = blocks(&page)?;
         for (i, block) in blocks.iter().enumerate() {
             if block.lang() != "rust" {
@@ -386,36 +364,28 @@ fn lines_appear(shown: &str, actual: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks every snippet, two at a time, and reports all failures.
+/// Checks every snippet, [`parallel::workers`] at a time, and reports all
+/// failures.
 pub fn check() -> Result<()> {
     cmd::step("Compile and run every Rust block of the book");
     let default = book_edition()?;
     let snippets = snippets()?;
     let runner = runner(Limits::default())?;
-    let queue = Mutex::new(snippets.iter());
-    let failures = Mutex::new(Vec::new());
-    let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(4);
-    thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    // Take the next snippet; the guard is dropped before the work.
-                    let Some(snippet) = queue.lock().unwrap().next() else { break };
-                    match check_one(&runner, snippet, default) {
-                        Ok(verdict) => println!("ok   {} ({verdict})", snippet.block.location()),
-                        Err(e) => {
-                            println!("FAIL {}", snippet.block.location());
-                            failures.lock().unwrap().push(format!("{}: {e:#}", snippet.block.location()));
-                        }
-                    }
-                }
-            });
+    let verdicts = parallel::map(&snippets, |snippet| {
+        let verdict = check_one(&runner, snippet, default);
+        match &verdict {
+            Ok(verdict) => println!("ok   {} ({verdict})", snippet.block.location()),
+            Err(_) => println!("FAIL {}", snippet.block.location()),
         }
+        verdict
     });
-    let failures = failures.into_inner().unwrap();
-    if !failures.is_empty() {
-        bail!("{} of {} Rust blocks failed:\n\n{}", failures.len(), snippets.len(), failures.join("\n\n"));
+    let mut failures = Problems::new();
+    for (snippet, verdict) in snippets.iter().zip(verdicts) {
+        if let Err(e) = verdict {
+            failures.push(format!("{}: {e:#}", snippet.block.location()));
+        }
     }
+    failures.fail_if_any(|n| format!("{n} of {} Rust blocks failed", snippets.len()))?;
     println!("all {} Rust blocks passed", snippets.len());
     Ok(())
 }

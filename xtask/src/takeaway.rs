@@ -11,13 +11,13 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use zip::write::SimpleFileOptions;
 
 use crate::cmd;
 use crate::exercises::{self, Exercise};
+use crate::problems::Problems;
 
 /// Where the zip goes before the book build copies it, relative to the root.
 pub const ZIP_IN_SRC: &str = "src/exercises.zip";
@@ -260,7 +260,7 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
     let target_dir = crate::paths::target_dir().join("exercises-zip");
 
     let starters = cargo_test(&project, &target_dir, &list)?;
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     for e in &list {
         match starters.iter().find(|(name, _)| *name == e.module()) {
             Some((_, false)) => println!("ok   {:<12} starter compiles and fails its tests", e.id),
@@ -286,9 +286,7 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
         }
     }
     println!("(loom models not run here: the exercises step runs the same targets with --cfg loom)");
-    if !problems.is_empty() {
-        bail!("{} problem(s) with exercises.zip:\n{}", problems.len(), problems.join("\n"));
-    }
+    problems.fail_if_any(|n| format!("{n} problem(s) with exercises.zip"))?;
     Ok(())
 }
 
@@ -296,13 +294,12 @@ fn check_in(zip_path: &Path, dir: &Path) -> Result<()> {
 /// must succeed (a learner's first build compiles), then each exercise's
 /// test target on its own; returns (module, passed) for every exercise.
 fn cargo_test(project: &Path, target_dir: &Path, list: &[Exercise]) -> Result<Vec<(String, bool)>> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut build = Command::new(&cargo);
+    let mut build = cmd::cargo();
     build.current_dir(project).args(["test", "--offline", "--no-run"]).env("CARGO_TARGET_DIR", target_dir);
     cmd::run(&mut build, "the zip's project does not compile offline (see above)")?;
     let mut results = Vec::new();
     for e in list {
-        let mut test = Command::new(&cargo);
+        let mut test = cmd::cargo();
         test.current_dir(project)
             .args(["test", "--offline", "--quiet", "--test", &e.module()])
             .env("CARGO_TARGET_DIR", target_dir)

@@ -148,7 +148,7 @@ mod tests {
 mod loom {
     use super::*;
     use ::loom::sync::Arc;
-    use ::loom::sync::atomic::AtomicBool;
+    use ::loom::sync::atomic::{AtomicBool, AtomicUsize};
     use ::loom::thread;
     use std::sync::atomic::Ordering;
 
@@ -217,4 +217,96 @@ mod loom {
         publish(Ordering::Release, Ordering::Relaxed);
     }
     // ANCHOR_END: publish_model
+
+    // ANCHOR: release_sequence
+    /// `Arc::drop`'s protocol with three owners: each writes its own slot
+    /// of non-atomic data, then gives up its share with `fetch_sub(1,
+    /// decrement)`. The owner that takes the count to zero runs
+    /// `fence(Acquire)` and reads every slot, as `Arc` frees the value.
+    fn last_owner_reads_every_slot(decrement: Ordering) {
+        ::loom::model(move || {
+            let count = Arc::new(AtomicUsize::new(3));
+            let slots = Arc::new([UnsafeCell::new(0), UnsafeCell::new(0), UnsafeCell::new(0)]);
+            let owner = move |count: &AtomicUsize, slots: &[UnsafeCell<u32>; 3], me: usize| {
+                unsafe { *slots[me].get() = 1 };
+                if count.fetch_sub(1, decrement) == 1 {
+                    fence(Acquire); // the last owner, as in `Arc::drop`
+                    let total: u32 = slots.iter().map(|slot| unsafe { *slot.get() }).sum();
+                    assert_eq!(total, 3);
+                }
+            };
+            let others: Vec<_> = (1..3)
+                .map(|me| {
+                    let (count, slots) = (Arc::clone(&count), Arc::clone(&slots));
+                    thread::spawn(move || owner(&count, &slots, me))
+                })
+                .collect();
+            owner(&count, &slots, 0);
+            for other in others {
+                other.join().unwrap();
+            }
+        });
+    }
+
+    /// The last owner read the value written by *one* other decrement, yet
+    /// every owner's write is ordered before its reads: the release sequence.
+    #[test]
+    fn release_decrements_order_every_owner_before_the_last() {
+        last_owner_reads_every_slot(Ordering::Release);
+    }
+
+    #[test]
+    #[should_panic(expected = "Causality violation")]
+    fn relaxed_decrements_race_with_the_last_owner() {
+        last_owner_reads_every_slot(Ordering::Relaxed);
+    }
+    // ANCHOR_END: release_sequence
+
+    /// The rule on its own. A writer fills a letter and adds 1 with
+    /// `Release`; a bystander that publishes nothing moves the count from 1
+    /// to 2 in its own way; main reads the letter if it sees 2 — a value the
+    /// bystander wrote, not the writer.
+    fn writer_and_bystander(bystander: fn(&AtomicUsize)) {
+        ::loom::model(move || {
+            let letter = Arc::new(UnsafeCell::new(String::new()));
+            let count = Arc::new(AtomicUsize::new(0));
+            let writer = {
+                let (letter, count) = (Arc::clone(&letter), Arc::clone(&count));
+                thread::spawn(move || {
+                    unsafe { *letter.get() = String::from("hi") };
+                    count.fetch_add(1, Ordering::Release);
+                })
+            };
+            let other = {
+                let count = Arc::clone(&count);
+                thread::spawn(move || bystander(&count))
+            };
+            if count.load(Ordering::Acquire) == 2 {
+                assert_eq!(unsafe { &*letter.get() }, "hi");
+            }
+            writer.join().unwrap();
+            other.join().unwrap();
+        });
+    }
+
+    /// A read-modify-write continues the writer's release sequence, even a
+    /// `Relaxed` one: main, reading its 2, synchronizes with the writer.
+    #[test]
+    fn a_relaxed_rmw_continues_the_release_sequence() {
+        writer_and_bystander(|count| {
+            count.fetch_add(1, Ordering::Relaxed);
+        });
+    }
+
+    /// A plain store ends the sequence: main reads 2 from it and
+    /// synchronizes with nobody, so its read of the letter races.
+    #[test]
+    #[should_panic(expected = "Causality violation")]
+    fn a_plain_store_breaks_the_release_sequence() {
+        writer_and_bystander(|count| {
+            if count.load(Ordering::Relaxed) == 1 {
+                count.store(2, Ordering::Relaxed);
+            }
+        });
+    }
 }

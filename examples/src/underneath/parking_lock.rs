@@ -75,6 +75,15 @@ impl Deref for Futex {
 }
 // ANCHOR_END: futex
 
+impl Futex {
+    /// How many threads are queued on the word: asleep, or about to park,
+    /// and not woken yet. For the models' checks only.
+    #[cfg(all(test, loom))]
+    pub(crate) fn queued(&self) -> usize {
+        self.sleepers.lock().unwrap().len()
+    }
+}
+
 // ANCHOR: lock
 const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;

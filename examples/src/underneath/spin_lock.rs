@@ -203,4 +203,70 @@ mod loom {
         });
     }
     // ANCHOR_END: relaxed
+
+    /// loom 0.7.3 does not keep a read-modify-write indivisible against a
+    /// plain store from another thread (tokio-rs/loom#254 and #389, fix
+    /// proposed in #391): the store can land between the swap's read and
+    /// its write. A holder's unlock (`store(false)`) and a waiter's
+    /// `swap(true)`: the swap reads the holder's `true`, so it came before
+    /// the unlock, yet loom lets its `true` be the last word. If this test
+    /// starts failing, loom has been fixed: revise "Why `compare_exchange`
+    /// and not `swap`?" on the spin-lock page.
+    #[test]
+    #[should_panic(expected = "the unlock landed inside the swap")]
+    fn loom_lets_a_store_land_inside_a_swap() {
+        ::loom::model(|| {
+            // Leaked, not in an `Arc`: the model panics, and the unwinding
+            // must not drop loom objects.
+            let locked: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(true)));
+            let waiter = thread::spawn(move || locked.swap(true, Acquire));
+            locked.store(false, Release); // the holder's unlock
+            let swap_read = waiter.join().unwrap();
+            // Really: if the swap read `true` it came first, and the
+            // unlock's `false` is the last word.
+            assert!(!(swap_read && locked.load(Relaxed)), "the unlock landed inside the swap");
+        });
+    }
+
+    /// The classic one-line spin lock, `swap` in a loop and a plain store
+    /// to unlock: correct, but the bug above lets a waiter read its own
+    /// `true` again and again, so loom's search never ends.
+    #[test]
+    #[should_panic(expected = "Model exceeded maximum number of branches")]
+    fn swap_spin_lock_never_finishes_in_loom() {
+        ::loom::model(|| {
+            let locked: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+            let lock_and_unlock = move || {
+                while locked.swap(true, Acquire) {
+                    spin_loop();
+                }
+                locked.store(false, Release);
+            };
+            let other = thread::spawn(lock_and_unlock);
+            lock_and_unlock();
+            other.join().unwrap();
+        });
+    }
+
+    /// The same lock with a `swap` as its unlock: every write to the word is
+    /// a read-modify-write, the bug has no plain store to misplace, and loom
+    /// finishes (as for `FutexMutex`, whose unlock is a swap).
+    #[test]
+    fn swap_spin_lock_with_a_swap_unlock_passes_in_loom() {
+        ::loom::model(|| {
+            let locked = Arc::new(AtomicBool::new(false));
+            let lock_and_unlock = |locked: &AtomicBool| {
+                while locked.swap(true, Acquire) {
+                    spin_loop();
+                }
+                assert!(locked.swap(false, Release), "unlocked a lock nobody held");
+            };
+            let other = {
+                let locked = Arc::clone(&locked);
+                thread::spawn(move || lock_and_unlock(&locked))
+            };
+            lock_and_unlock(&locked);
+            other.join().unwrap();
+        });
+    }
 }

@@ -15,8 +15,8 @@ use std::{cell::UnsafeCell, hint::spin_loop};
 
 // ANCHOR: states
 const UNLOCKED: u32 = 0;
-const LOCKED: u32 = 1; // locked, and no other thread is asleep on it
-const CONTENDED: u32 = 2; // locked, and other threads may be asleep on it
+const LOCKED: u32 = 1; // locked, and its unlock owes nobody a wake-up
+const CONTENDED: u32 = 2; // locked, and threads may be asleep: its unlock wakes one
 // ANCHOR_END: states
 
 /// How many times `spin` looks before giving up (std: 100).
@@ -196,6 +196,62 @@ mod loom {
     #[test]
     fn futex_mutex_never_loses_an_update_or_a_wake_up() {
         three_lockers(FutexMutex::lock);
+    }
+
+    /// Two threads lock once; main locks twice, so that it can barge in
+    /// while a woken thread is still on its way: the schedule in which an
+    /// unlock sees LOCKED although a thread is asleep. `unlock` is how main
+    /// unlocks. In every execution the total is 4 and nobody sleeps forever.
+    /// Four lock-unlock pairs make a bigger search than `three_lockers`: at
+    /// most 3 preemptions here (loom's docs: 2 or 3 find most bugs; the
+    /// failing model below needs 2), where 4 took a minute.
+    fn main_locks_twice(unlock: fn(FutexGuard<'_, u32>)) {
+        let mut builder = ::loom::model::Builder::new();
+        builder.preemption_bound.get_or_insert(3);
+        builder.check(move || {
+            let mutex: &'static FutexMutex<u32> = Box::leak(Box::new(FutexMutex::new(0)));
+            let handles: Vec<_> = (0..2).map(|_| thread::spawn(move || *mutex.lock() += 1)).collect();
+            for _ in 0..2 {
+                let mut guard = mutex.lock();
+                *guard += 1;
+                unlock(guard);
+            }
+            for h in handles {
+                h.join().unwrap();
+            }
+            assert_eq!(*mutex.lock(), 4);
+        });
+    }
+
+    #[test]
+    fn barging_in_front_of_a_woken_thread_loses_no_wake_up() {
+        main_locks_twice(|guard| drop(guard));
+    }
+
+    /// std's unlock plus a check: it panics if it finds LOCKED while a
+    /// thread is queued on the futex, not yet woken.
+    fn unlock_checking_for_sleepers(guard: FutexGuard<'_, u32>) {
+        let mutex = guard.lock;
+        std::mem::forget(guard); // this function does the guard's unlock
+        // Counted before the swap: while we hold the lock, nobody can wake
+        // a queued thread, so these threads are still asleep at the swap.
+        let queued = mutex.state.queued();
+        if mutex.state.swap(UNLOCKED, Release) == CONTENDED {
+            mutex.state.wake_one();
+        } else {
+            assert_eq!(queued, 0, "an unlock saw LOCKED while a thread slept");
+        }
+    }
+
+    /// So LOCKED does not mean "nobody is asleep": loom finds W1 and W2
+    /// asleep, an unlock that wakes W1, main barging in on the fast path
+    /// (0 → 1), and main's next unlock seeing 1 with W2 still asleep. W2 is
+    /// not forgotten (the model above): W1 marks the word CONTENDED again
+    /// when it retries, so the unlock after that wakes W2.
+    #[test]
+    #[should_panic(expected = "an unlock saw LOCKED while a thread slept")]
+    fn an_unlock_can_see_locked_while_a_thread_sleeps() {
+        main_locks_twice(unlock_checking_for_sleepers);
     }
 
     // ANCHOR: forgetful

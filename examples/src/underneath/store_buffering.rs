@@ -39,6 +39,12 @@ pub fn count_both_false(rounds: u32, store: Ordering, load: Ordering) -> u32 {
     let arrived = AtomicU32::new(0); // each thread adds 1 per round
     let b_done = AtomicU32::new(0); // the last round thread B finished
     let b_saw = AtomicBool::new(false); // what B read in that round
+    // Each arrival is a read-modify-write on one counter. Its Release half
+    // publishes what this thread did before (main's reset of x and y); its
+    // Acquire half picks up the other thread's arrival when that came first,
+    // and the Acquire load below covers the other order. The two additions
+    // also form a release sequence, so a load that reads this thread's own,
+    // later addition still synchronizes with the other thread's earlier one.
     let start_round = |round: u32| {
         arrived.fetch_add(1, AcqRel);
         spin_until(|| arrived.load(Acquire) >= 2 * round);

@@ -24,12 +24,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
+use regex::Regex;
 use serde::Deserialize;
 
 use super::expr::{self, Data};
 use super::report::Report;
+use crate::problems::Problems;
 
 /// A claims file.
 #[derive(Debug, Deserialize)]
@@ -108,16 +111,6 @@ pub enum Values {
     Range(String),
 }
 
-/// A claim that does not hold, or a problem with a claims file or page.
-#[derive(Debug)]
-pub struct Problem(pub String);
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// The claims file beside a bench JSON.
 pub fn claims_path(json: &Path) -> PathBuf {
     json.with_extension("claims.toml")
@@ -164,8 +157,10 @@ pub fn load(path: &Path) -> Result<Claims> {
 /// kind — `1` after `@` (a thread count), a name elsewhere — enough to check
 /// the syntax before the values are known.
 fn placeholders_as_one(text: &str) -> String {
-    let threads = regex::Regex::new(r"@\{\w+\}").expect("valid regex").replace_all(text, "@1");
-    regex::Regex::new(r"\{\w+\}").expect("valid regex").replace_all(&threads, "p").into_owned()
+    static AFTER_AT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"@\{\w+\}").expect("valid regex"));
+    static ANY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\w+\}").expect("valid regex"));
+    let threads = AFTER_AT.replace_all(text, "@1");
+    ANY.replace_all(&threads, "p").into_owned()
 }
 
 /// A report as the data of expressions.
@@ -302,10 +297,10 @@ fn number(value: f64) -> String {
 
 /// The claims of `claims` that `report` contradicts, or that cannot be
 /// evaluated, each naming the page, the claim and the values.
-pub fn verdicts(claims: &Claims, report: &Report, claims_file: &Path) -> Vec<Problem> {
+pub fn verdicts(claims: &Claims, report: &Report, claims_file: &Path) -> Problems {
     let data = ReportData(report);
     let claims_file = relative(claims_file);
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     for claim in &claims.claims {
         let header = format!(
             "src/{}, claim `{}` (\"{}\"), from {}",
@@ -317,7 +312,7 @@ pub fn verdicts(claims: &Claims, report: &Report, claims_file: &Path) -> Vec<Pro
         let combos = match expand(&claim.each, report) {
             Ok(combos) => combos,
             Err(err) => {
-                problems.push(Problem(format!("{header}: {err:#}")));
+                problems.push(format!("{header}: {err:#}"));
                 continue;
             }
         };
@@ -334,13 +329,13 @@ pub fn verdicts(claims: &Claims, report: &Report, claims_file: &Path) -> Vec<Pro
                             .iter()
                             .map(|(name, v)| format!("; {name} = {}", number(*v)))
                             .collect();
-                        problems.push(Problem(format!(
+                        problems.push(format!(
                             "{header}: the data contradict it: `{text}` is false ({} vs {}{values})",
                             number(outcome.left),
                             number(outcome.right),
-                        )));
+                        ));
                     }
-                    Err(err) => problems.push(Problem(format!("{header}: `{check}`: {err:#}"))),
+                    Err(err) => problems.push(format!("{header}: `{check}`: {err:#}")),
                 }
             }
         }
@@ -395,27 +390,27 @@ fn squash(text: &str) -> String {
 }
 
 /// Claims whose sentence is missing from its page.
-pub fn sentences_in_pages(claims: &Claims, src: &Path, claims_file: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
+pub fn sentences_in_pages(claims: &Claims, src: &Path, claims_file: &Path) -> Problems {
+    let mut problems = Problems::new();
     let claims_file = relative(claims_file);
     for claim in &claims.claims {
         let page = src.join(&claim.page);
         match std::fs::read_to_string(&page) {
             Ok(text) if squash(&text).contains(&squash(&claim.says)) => {}
-            Ok(_) => problems.push(Problem(format!(
+            Ok(_) => problems.push(format!(
                 "src/{}, claim `{}`: the page no longer says \"{}\": update `says` in {} to the new sentence \
                  (and its checks to what the sentence now claims), or remove the claim",
                 claim.page,
                 claim.id,
                 squash(&claim.says),
                 claims_file.display()
-            ))),
-            Err(err) => problems.push(Problem(format!(
+            )),
+            Err(err) => problems.push(format!(
                 "{}: claim `{}` names page src/{}, which cannot be read: {err}",
                 claims_file.display(),
                 claim.id,
                 claim.page
-            ))),
+            )),
         }
     }
     problems
@@ -424,53 +419,36 @@ pub fn sentences_in_pages(claims: &Claims, src: &Path, claims_file: &Path) -> Ve
 /// Every `{{#include <x>.figures.md:<name>}}` in the pages under `src`
 /// must name a figure of a known figures file: mdBook would include an
 /// unknown anchor as nothing at all, leaving a hole in a sentence.
-pub fn figure_includes(src: &Path, known: &BTreeMap<PathBuf, BTreeSet<String>>) -> Result<Vec<Problem>> {
-    let re = regex::Regex::new(r"\{\{#include\s+([^\s}]+\.figures\.md)(?::([^\s}]*))?\s*\}\}")
-        .expect("valid regex");
-    let mut problems = Vec::new();
-    for page in markdown_files(src)? {
-        let text = std::fs::read_to_string(&page).with_context(|| format!("reading {}", page.display()))?;
-        let rel = page.strip_prefix(src.parent().unwrap_or(src)).unwrap_or(&page).display().to_string();
-        for caps in re.captures_iter(&text) {
+pub fn figure_includes(src: &Path, known: &BTreeMap<PathBuf, BTreeSet<String>>) -> Result<Problems> {
+    static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\{\{#include\s+([^\s}]+\.figures\.md)(?::([^\s}]*))?\s*\}\}").expect("valid regex")
+    });
+    let mut problems = Problems::new();
+    let pages = crate::paths::files_with_extension(src, "md")?;
+    for page in pages.iter().filter(|p| !p.to_string_lossy().ends_with(".figures.md")) {
+        let text = std::fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
+        let rel = page.strip_prefix(src.parent().unwrap_or(src)).unwrap_or(page).display().to_string();
+        for caps in INCLUDE.captures_iter(&text) {
             let target = crate::paths::normalize(&page.parent().unwrap_or(src).join(&caps[1]));
             let Some(names) = known.get(&target) else {
-                problems.push(Problem(format!(
-                    "{rel}: includes {}, which is not a generated figures file",
-                    &caps[1]
-                )));
+                problems.push(format!("{rel}: includes {}, which is not a generated figures file", &caps[1]));
                 continue;
             };
             match caps.get(2).map(|m| m.as_str()) {
                 Some(name) if names.contains(name) => {}
-                Some(name) => problems.push(Problem(format!(
+                Some(name) => problems.push(format!(
                     "{rel}: includes figure `{name}` of {}, which has no such figure (it has {})",
                     &caps[1],
                     names.iter().cloned().collect::<Vec<_>>().join(", ")
-                ))),
-                None => problems.push(Problem(format!(
+                )),
+                None => problems.push(format!(
                     "{rel}: includes all of {}: include one figure by its anchor (`…figures.md:name`)",
                     &caps[1]
-                ))),
+                )),
             }
         }
     }
     Ok(problems)
-}
-
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            out.extend(markdown_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "md")
-            && !path.to_string_lossy().ends_with(".figures.md")
-        {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -553,7 +531,7 @@ mod tests {
         report.series[0].points[2].ops_per_sec = 85e6;
         let problems = verdicts(&claims(CLAIMS), &report, Path::new("x.claims.toml"));
         assert_eq!(problems.len(), 1, "{problems:?}");
-        let message = &problems[0].0;
+        let message = &problems[0];
         for part in [
             "src/real-world/throughput.md",
             "claim `mutex-collapses`",
@@ -572,9 +550,7 @@ mod tests {
         report.load_average.before = Some([0.1, 0.2, 0.3]);
         let problems = verdicts(&claims(CLAIMS), &report, Path::new("x.claims.toml"));
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(
-            problems[0].0.contains("claim `busy`") && problems[0].0.contains("load_before > quiet_limit")
-        );
+        assert!(problems[0].contains("claim `busy`") && problems[0].contains("load_before > quiet_limit"));
     }
 
     #[test]
@@ -588,8 +564,8 @@ mod tests {
         "#;
         let problems = verdicts(&claims(text), &report(), Path::new("x.claims.toml"));
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].0.contains("no series `mutx`"), "{}", problems[0]);
-        assert!(problems[1].0.contains("placeholder"), "{}", problems[1]);
+        assert!(problems[0].contains("no series `mutx`"), "{problems:?}");
+        assert!(problems[1].contains("placeholder"), "{problems:?}");
     }
 
     #[test]
@@ -670,14 +646,14 @@ mod tests {
             1,
             "wrapped lines still match; the busy sentence is missing: {problems:?}"
         );
-        assert!(problems[0].0.contains("claim `busy`") && problems[0].0.contains("no longer says"));
+        assert!(problems[0].contains("claim `busy`") && problems[0].contains("no longer says"));
         let known = BTreeMap::from([(
             src.join("real-world/throughput-counters.figures.md"),
             BTreeSet::from(["mutex_2_of_1".to_string()]),
         )]);
         let problems = figure_includes(&src, &known).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].0.contains("figure `no_such`"), "{}", problems[0]);
+        assert!(problems[0].contains("figure `no_such`"), "{problems:?}");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

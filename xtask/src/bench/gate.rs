@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
+use crate::wait::wait_timeout;
+
 /// The highest 1-minute load average, before a run starts, at which a
 /// machine with `cores` cores counts as quiet.
 pub fn quiet_limit(cores: u32) -> f64 {
@@ -77,16 +79,22 @@ pub fn check(allow_busy: bool) -> Result<Gate> {
         );
         return Ok(Gate { load: None, limit, allow_busy });
     };
-    let waited = Instant::now();
-    while load[0] > limit && !allow_busy && waited.elapsed() < SETTLE {
-        println!(
-            "load average {:.2} > {limit:.2} (a quarter of {cores} cores): waiting for it to settle ({:.0} s of {} s)…",
-            load[0],
-            waited.elapsed().as_secs_f64(),
-            SETTLE.as_secs()
-        );
-        thread::sleep(POLL);
-        load = read_load().unwrap_or(load);
+    if !allow_busy {
+        let waited = Instant::now();
+        // Settled in time or not, the last reading decides below.
+        wait_timeout(SETTLE, POLL, || {
+            load = read_load().unwrap_or(load);
+            if load[0] <= limit {
+                return anyhow::Ok(Some(()));
+            }
+            println!(
+                "load average {:.2} > {limit:.2} (a quarter of {cores} cores): waiting for it to settle ({:.0} s of {} s)…",
+                load[0],
+                waited.elapsed().as_secs_f64(),
+                SETTLE.as_secs()
+            );
+            Ok(None)
+        })?;
     }
     if load[0] > limit {
         if !allow_busy {

@@ -28,10 +28,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 
 use crate::cmd;
+use crate::problems::Problems;
 
 /// `cargo xtask bench [options] [target]`.
 #[derive(clap::Args)]
@@ -165,7 +166,7 @@ pub fn run(args: Args) -> Result<()> {
         cmd::step("Is the machine quiet? (1-minute load average before any benchmark runs)");
         Some(gate::check(args.allow_busy)?)
     };
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     for (group, ops, repeats) in plan {
         let group_started = Instant::now();
         let json = destination(group.json, args.out_dir.as_deref());
@@ -187,16 +188,12 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     println!("\nbench finished in {:.0} s", started.elapsed().as_secs_f64());
-    if !problems.is_empty() {
-        for problem in &problems {
-            println!("\n✗ {problem}");
-        }
-        bail!(
-            "the results are written, but {} claim check(s) of the pages no longer hold (listed above): \
-             rewrite those sentences for the new data, update their claims files, and run `cargo xtask test`",
-            problems.len()
-        );
-    }
+    problems.fail_if_any(|n| {
+        format!(
+            "the results are written, but {n} claim check(s) of the pages no longer hold: \
+             rewrite those sentences for the new data, update their claims files, and run `cargo xtask test`"
+        )
+    })?;
     println!("every claim the pages make about these data holds");
     Ok(())
 }
@@ -260,7 +257,7 @@ fn outputs(group: &Group, report: &report::Report) -> Result<Vec<(String, String
 pub fn check() -> Result<()> {
     cmd::step("Benchmark claims (the pages' statements about the committed bench data)");
     let root = crate::paths::root();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     let mut known_figures = BTreeMap::new();
     let mut count = 0;
     for group in GROUPS {
@@ -278,21 +275,16 @@ pub fn check() -> Result<()> {
         for (path, expected) in outputs(group, &report)? {
             let actual = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
             if actual != expected {
-                problems.push(claims::Problem(format!(
+                problems.push(format!(
                     "{path} does not match {}: it was edited by hand or the claims/renderer changed; \
                      run `cargo xtask bench {} --render-only` and commit the result",
                     group.json, group.name
-                )));
+                ));
             }
         }
     }
     problems.extend(claims::figure_includes(&root.join("src"), &known_figures)?);
-    if !problems.is_empty() {
-        for problem in &problems {
-            println!("✗ {problem}");
-        }
-        bail!("{} problem(s) with the benchmark claims (listed above)", problems.len());
-    }
+    problems.fail_if_any(|n| format!("{n} problem(s) with the benchmark claims"))?;
     println!("{count} claims hold on the committed data; generated tables, plots and figures are up to date");
     Ok(())
 }
@@ -318,7 +310,7 @@ mod tests {
         let mutex = report.series.iter_mut().find(|s| s.key == "mutex").unwrap();
         mutex.points.iter_mut().find(|p| p.threads == 2).unwrap().ops_per_sec = one;
         let problems = claims::verdicts(&claims, &report, &claims_file);
-        let messages: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        let messages: Vec<&str> = problems.iter().map(String::as_str).collect();
         assert!(
             messages.iter().any(|m| m.starts_with("src/real-world/throughput.md, claim `mutex-collapses`")
                 && m.contains("The `Mutex` counter collapses.")
@@ -336,7 +328,7 @@ mod tests {
         let mut quiet = read_report(&json).unwrap();
         quiet.load_average.before = Some([0.1, 0.1, 0.1]);
         let problems = claims::verdicts(&claims, &quiet, &claims_file);
-        let pages: BTreeSet<&str> = problems.iter().filter_map(|p| p.0.split(',').next()).collect();
+        let pages: BTreeSet<&str> = problems.iter().filter_map(|p| p.split(',').next()).collect();
         assert_eq!(
             pages,
             BTreeSet::from([
@@ -346,7 +338,7 @@ mod tests {
             ]),
             "{problems:#?}"
         );
-        assert!(problems.iter().all(|p| p.0.contains("load_before > quiet_limit")), "{problems:#?}");
+        assert!(problems.iter().all(|p| p.contains("load_before > quiet_limit")), "{problems:#?}");
     }
 
     #[test]

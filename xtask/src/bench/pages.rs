@@ -9,9 +9,10 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::browser::pages::{BookPage, js};
+use crate::browser::pages::{BookPage, js, settled_requests};
 use crate::browser::{self, Browser, start_server};
 use crate::cmd;
+use crate::course::Course;
 
 /// Targets from issue 6 (bytes as transferred, i.e. compressed).
 const BEFORE_PAINT_TARGET: u64 = 300 * 1024;
@@ -46,16 +47,7 @@ async fn measure(b: &Browser, path: &str) -> Result<Load> {
     // Let late requests (crate list, quiz styles, the idle-time prefetch of
     // the quiz bundle) finish: a reader stays on a page for more than a
     // second, so wait until no request has started for one second.
-    let (mut last, mut quiet) = (usize::MAX, 0);
-    for _ in 0..60 {
-        let n: usize = js(b, "return performance.getEntriesByType('resource').length;", vec![]).await?;
-        quiet = if n == last { quiet + 1 } else { 0 };
-        if quiet == 4 {
-            break;
-        }
-        last = n;
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    settled_requests(b, Duration::from_secs(1), Duration::from_secs(15)).await?;
     js(b, TIMINGS_JS, vec![]).await
 }
 
@@ -97,7 +89,7 @@ pub fn run() -> Result<()> {
     if !browser::ensure_installed()? {
         return Ok(());
     }
-    let pages = browser::summary_pages()?;
+    let pages = Course::load()?.html_pages();
     let server = start_server()?;
     let base = format!("http://{}", server.addr());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

@@ -69,7 +69,7 @@ mod tests {
         let alone = spin.cpu_at(1).unwrap();
         spin.points.iter_mut().find(|p| p.threads == max).unwrap().cpu_ns_per_op = Some(alone);
         let problems = claims::verdicts(&claims, &report, &claims_file);
-        let messages: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        let messages: Vec<&str> = problems.iter().map(String::as_str).collect();
         assert!(
             messages
                 .iter()
@@ -89,7 +89,7 @@ mod tests {
         let mut quiet = read_report(&json).unwrap();
         quiet.load_average.before = Some([0.1, 0.1, 0.1]);
         let problems = claims::verdicts(&claims, &quiet, &claims_file);
-        let ids: BTreeSet<&str> = problems.iter().filter_map(|p| p.0.split('`').nth(1)).collect();
+        let ids: BTreeSet<&str> = problems.iter().filter_map(|p| p.split('`').nth(1)).collect();
         assert_eq!(ids, BTreeSet::from(["spin-busy-before-the-run"]), "{problems:#?}");
     }
 }

@@ -14,7 +14,8 @@ use super::axe::{self, Violation};
 use super::harness::{Outcome, Test, ok};
 use super::pages::{BookPage, LocalStorage, QuizPage, js, wait_for};
 use super::quiz::{page_quiz, take_quiz};
-use super::{Browser, summary_pages};
+use super::Browser;
+use crate::course::Course;
 
 pub const TESTS: &[Test] = &[
     Test { name: "light theme: every page", limit: 300, run: |b| Box::pin(every_page(b, "light")) },
@@ -118,7 +119,7 @@ async fn audit_pages(b: &Browser, theme: &str, pages: &[String], audit: &mut Aud
 }
 
 async fn every_page(b: &Browser, theme: &str) -> Result<Outcome> {
-    let pages = summary_pages()?;
+    let pages = Course::load()?.html_pages();
     let mut audit = Audit::default();
     audit_pages(b, theme, &pages, &mut audit).await?;
     audit.verdict(&format!("{} pages in {theme}", pages.len()))
@@ -128,7 +129,7 @@ async fn every_page(b: &Browser, theme: &str) -> Result<Outcome> {
 /// blocks, one with a diagram, one with a table, the progress page and an
 /// exercise page.
 fn sample() -> Result<Vec<String>> {
-    let pages = summary_pages()?;
+    let pages = Course::load()?.html_pages();
     let html = |p: &str| fs::read_to_string(crate::paths::root().join("book").join(p)).unwrap_or_default();
     let mut picked = vec![pages.first().cloned().unwrap_or_else(|| "index.html".into()), QUIZ_PAGE.into()];
     for needle in ["class=\"diagram", "<table", "fl-progress-data"] {
@@ -158,7 +159,8 @@ async fn sample_pages(b: &Browser) -> Result<Outcome> {
 /// audited with every page, but its questions and review only appear on use.
 async fn quiz_screens(b: &Browser) -> Result<Outcome> {
     let axe = axe_source()?;
-    let (stem, quiz) = page_quiz(QUIZ_PAGE)?.ok_or_else(|| anyhow::anyhow!("{QUIZ_PAGE} has no quiz"))?;
+    let quiz = page_quiz(QUIZ_PAGE)?.ok_or_else(|| anyhow::anyhow!("{QUIZ_PAGE} has no quiz"))?;
+    let stem = quiz.stem();
     let mut audit = Audit::default();
     for theme in ["light", "navy"] {
         use_theme(b, theme).await?;

@@ -16,13 +16,9 @@ use super::Browser;
 use super::pages::js;
 use crate::{cmd, paths};
 
-/// Where `npm ci` installs axe-core (the target directory, as cargo's).
+/// Where `npm ci` installs axe-core: under cargo's target directory.
 fn install_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|t| if t.is_relative() { paths::root().join(t) } else { t })
-        .unwrap_or_else(|| paths::root().join("target"));
-    target.join("axe")
+    paths::target_dir().join("axe")
 }
 
 /// The version the lock file pins, and its integrity string.

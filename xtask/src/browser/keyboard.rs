@@ -17,7 +17,8 @@ use thirtyfour::Key;
 use super::Browser;
 use super::harness::{Outcome, Test, ok};
 use super::pages::{Answer, BookPage, LocalStorage, ProgressPage, QuizPage, js, wait_for};
-use super::quiz::{QuizFile, check_review, page_quiz};
+use super::quiz::{answer, check_review, page_quiz, question_type};
+use crate::course::quiz::QuizFile;
 
 pub const TESTS: &[Test] = &[
     Test { name: "Run from the keyboard", limit: 40, run: |b| Box::pin(run_by_keyboard(b)) },
@@ -252,9 +253,10 @@ async fn take_quiz_by_keyboard(b: &Browser, quiz: &QuizFile) -> Result<()> {
     let q = QuizPage::find(b).await?;
     for question in &quiz.questions {
         let on_screen = q.current_type().await?;
-        ensure!(on_screen == question.kind()?, "expected a {:?} question, found {on_screen:?}", question.kind()?);
+        let kind = question_type(question);
+        ensure!(on_screen == kind, "expected a {kind:?} question, found {on_screen:?}");
         let before = q.prompt_text().await?;
-        answer_by_keyboard(b, &question.answer(true)?).await.context("answering by keyboard")?;
+        answer_by_keyboard(b, &answer(question, true)?).await.context("answering by keyboard")?;
         wait_for::<bool>(
             b,
             "the next question",
@@ -269,7 +271,8 @@ async fn take_quiz_by_keyboard(b: &Browser, quiz: &QuizFile) -> Result<()> {
 }
 
 async fn quiz_by_keyboard(b: &Browser) -> Result<Outcome> {
-    let (stem, quiz) = page_quiz(PAGE)?.with_context(|| format!("{PAGE} has no quiz"))?;
+    let quiz = page_quiz(PAGE)?.with_context(|| format!("{PAGE} has no quiz"))?;
+    let stem = quiz.stem();
     BookPage::open(b, PAGE).await?;
     take_quiz_by_keyboard(b, &quiz).await?;
     let total = quiz.questions.len();

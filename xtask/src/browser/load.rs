@@ -1,19 +1,20 @@
 //! Every page of SUMMARY.md loads: it renders, logs no console error and
 //! requests nothing off 127.0.0.1.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Result, ensure};
 
 use super::harness::{Outcome, Test, console_errors, ok};
-use super::pages::{BookPage, js};
-use super::{Browser, summary_pages};
+use super::pages::{BookPage, settled_requests};
+use super::Browser;
+use crate::course::Course;
 
 pub const TESTS: &[Test] =
     &[Test { name: "every page loads cleanly", limit: 120, run: |b| Box::pin(pages_load_cleanly(b)) }];
 
 async fn pages_load_cleanly(b: &Browser) -> Result<Outcome> {
-    let pages = summary_pages()?;
+    let pages = Course::load()?.html_pages();
     let mut problems = Vec::new();
     let mut requests = 0;
     for path in &pages {
@@ -22,7 +23,7 @@ async fn pages_load_cleanly(b: &Browser) -> Result<Outcome> {
         if title.is_empty() {
             problems.push(format!("{path}: no <h1> (did the page render?)"));
         }
-        let urls = settled_requests(b).await?;
+        let urls = settled_requests(b, Duration::from_millis(500), Duration::from_secs(8)).await?;
         requests += urls.len();
         for url in urls.iter().filter(|u| !is_loopback(u)) {
             problems.push(format!("{path}: request to a non-loopback host: {url}"));
@@ -33,33 +34,6 @@ async fn pages_load_cleanly(b: &Browser) -> Result<Outcome> {
     }
     ensure!(problems.is_empty(), "{}", problems.join("\n"));
     ok(format!("{} pages, {requests} requests, all to 127.0.0.1, no console errors", pages.len()))
-}
-
-
-/// Waits until the page has made no new request for a moment (book.js and
-/// the quiz fetch things after the load event), then returns every URL the
-/// page requested, from the Resource Timing API.
-async fn settled_requests(b: &Browser) -> Result<Vec<String>> {
-    let mut last = usize::MAX;
-    let mut quiet_since = Instant::now();
-    let started = Instant::now();
-    loop {
-        let urls: Vec<String> = js(
-            b,
-            "return [location.href, ...performance.getEntriesByType('resource').map(e => e.name)];",
-            vec![],
-        )
-        .await?;
-        if urls.len() != last {
-            last = urls.len();
-            quiet_since = Instant::now();
-        } else if quiet_since.elapsed() > Duration::from_millis(500)
-            || started.elapsed() > Duration::from_secs(8)
-        {
-            return Ok(urls);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Whether a request stays on this machine: a loopback host, or an inline

@@ -39,19 +39,19 @@ test_files! {
     workbench,
 }
 
-use std::fs;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use playground::Limits;
 use playground::server::{Config, Running};
 use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, LoggingPrefsLogLevel, WebDriver};
 
+use crate::wait::wait_timeout;
 use crate::{book, cmd, snippets, tools};
 
 /// How long a snippet may run in the browser tests. Short, so the
@@ -103,19 +103,6 @@ pub fn start_server() -> Result<Running> {
         bail!("no built book in {} (run `cargo xtask build` first)", book_dir.display());
     }
     Running::start(Config::new(book_dir, 0), Arc::new(runner)).context("starting the local server")
-}
-
-/// The pages of SUMMARY.md that exist (draft chapters have no file), as
-/// book paths (`beyond/loom.html`).
-pub fn summary_pages() -> Result<Vec<String>> {
-    let summary =
-        fs::read_to_string(crate::paths::root().join("src/SUMMARY.md")).context("reading src/SUMMARY.md")?;
-    let link = regex::Regex::new(r"\]\(([^)\s]+\.md)\)").expect("valid regex");
-    Ok(link
-        .captures_iter(&summary)
-        .map(|c| c[1].trim_start_matches("./").replace(".md", ".html"))
-        .map(|p| if p == "README.html" { "index.html".into() } else { p })
-        .collect())
 }
 
 /// A headless Chromium session. Dropping it quits the browser, kills
@@ -222,12 +209,8 @@ fn free_port() -> Result<u16> {
 }
 
 fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
-    let started = Instant::now();
-    while started.elapsed() < timeout {
-        if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    bail!("nothing listens on 127.0.0.1:{port} after {} s", timeout.as_secs())
+    let listening = wait_timeout(timeout, Duration::from_millis(50), || {
+        anyhow::Ok(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok().then_some(()))
+    })?;
+    listening.with_context(|| format!("nothing listens on 127.0.0.1:{port} after {} s", timeout.as_secs()))
 }

@@ -11,9 +11,12 @@ use serde_json::{Value, json};
 use thirtyfour::By;
 
 use super::Browser;
+use crate::wait::wait_timeout_async;
 
 /// How long a page object waits for the page to react.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a wait looks at the page again.
+const POLL: Duration = Duration::from_millis(100);
 
 /// Runs `script` (a function body; `arguments[i]` are `args`) and converts
 /// its return value.
@@ -31,17 +34,37 @@ pub async fn wait_for<T: DeserializeOwned>(
     script: &str,
     args: Vec<Value>,
 ) -> Result<T> {
-    let started = Instant::now();
-    loop {
+    let found = wait_timeout_async(timeout, POLL, async || {
         let v: Value = js(b, script, args.clone()).await?;
-        if !v.is_null() {
-            return serde_json::from_value(v).with_context(|| format!("waiting for {what}"));
+        anyhow::Ok((!v.is_null()).then_some(v))
+    })
+    .await?
+    .with_context(|| format!("timed out after {} s waiting for {what}", timeout.as_secs()))?;
+    serde_json::from_value(found).with_context(|| format!("waiting for {what}"))
+}
+
+/// Waits until the open page has started no new request for `quiet`
+/// (book.js and the quiz fetch things after the load event), for at most
+/// `max`, then returns every URL it requested — the page first — from the
+/// Resource Timing API.
+pub async fn settled_requests(b: &Browser, quiet: Duration, max: Duration) -> Result<Vec<String>> {
+    const URLS: &str =
+        "return [location.href, ...performance.getEntriesByType('resource').map(e => e.name)];";
+    let mut last: Vec<String> = Vec::new();
+    let mut quiet_since = Instant::now();
+    let settled = wait_timeout_async(max, POLL, async || {
+        let urls: Vec<String> = js(b, URLS, vec![]).await?;
+        if urls.len() != last.len() {
+            quiet_since = Instant::now();
+        } else if quiet_since.elapsed() >= quiet {
+            return anyhow::Ok(Some(urls));
         }
-        if started.elapsed() > timeout {
-            bail!("timed out after {} s waiting for {what}", timeout.as_secs());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        last = urls;
+        Ok(None)
+    })
+    .await?;
+    // Still busy after `max`: what it requested so far.
+    Ok(settled.unwrap_or(last))
 }
 
 /// A book page: its code blocks, Run buttons and editors.
@@ -401,17 +424,20 @@ impl<'a> ProgressPage<'a> {
 
     /// Waits until the quiz's row has `data-state` `state`.
     pub async fn wait_for_state(&self, stem: &str, state: &str) -> Result<ProgressRow> {
-        let started = Instant::now();
-        loop {
+        let mut last = None;
+        let found = wait_timeout_async(Duration::from_secs(5), POLL, async || {
             let row = self.row(stem).await?;
             if row.state == state {
-                return Ok(row);
+                return anyhow::Ok(Some(row));
             }
-            if started.elapsed() > Duration::from_secs(5) {
-                bail!("the row of {stem:?} stays {:?} ({:?}), not {state:?}", row.state, row.text);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            last = Some(row);
+            Ok(None)
+        })
+        .await?;
+        found.ok_or_else(|| match last {
+            Some(row) => anyhow!("the row of {stem:?} stays {:?} ({:?}), not {state:?}", row.state, row.text),
+            None => anyhow!("the row of {stem:?} never became {state:?}"),
+        })
     }
 
     /// Clicks the Reset button of one quiz's row.

@@ -19,7 +19,7 @@ use thirtyfour::{By, Key};
 
 use super::Browser;
 use super::pages::{BookPage, ThemePicker, UI_TIMEOUT, js, wait_for};
-use super::harness::{Outcome, Test, ok};
+use super::harness::{Outcome, Test, console_errors, ok};
 
 /// The puzzle tests, in the order they run, with their time limits (s).
 pub const TESTS: &[Test] = &[
@@ -190,11 +190,6 @@ async fn levels(b: &Browser) -> Result<Vec<Listed>> {
         serde_json::from_value(data["levels"].clone()).context("reading #fl-puzzle-data")?;
     ensure!(levels.len() >= 10, "the book lists {} puzzles; issue 15 asks for at least 10", levels.len());
     Ok(levels)
-}
-
-async fn console_errors(b: &Browser) -> Result<Vec<String>> {
-    let log = b.driver().handle().browser_log().await.context("reading the browser log")?;
-    Ok(log.into_iter().filter(|e| e.level == "SEVERE").map(|e| e.message).collect())
 }
 
 // ---- every level --------------------------------------------------------------

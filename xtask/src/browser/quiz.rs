@@ -3,17 +3,17 @@
 //! progress tests too.
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail, ensure};
-use serde::Deserialize;
+use anyhow::{Context, Result, ensure};
 use serde_json::{Value, json};
 
+use super::Browser;
 use super::harness::{Outcome, Test, ok};
 use super::pages::{Answer, BookPage, QuestionType, QuizPage, js, wait_for};
-use super::{Browser, summary_pages};
+use crate::course::Course;
+use crate::course::quiz::{Kind, Question, QuizFile};
 
 pub const TESTS: &[Test] = &[Test {
     name: "quiz review counts right and wrong answers",
@@ -21,100 +21,58 @@ pub const TESTS: &[Test] = &[Test {
     run: |b| Box::pin(quiz_review(b)),
 }];
 
-#[derive(Deserialize)]
-pub struct QuizFile {
-    pub questions: Vec<QuizQuestion>,
-}
-
-#[derive(Deserialize)]
-pub struct QuizQuestion {
-    id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    prompt: toml::Table,
-    #[serde(default)]
-    answer: toml::Table,
-}
-
-impl QuizQuestion {
-    pub fn kind(&self) -> Result<QuestionType> {
-        Ok(match self.kind.as_str() {
-            "MultipleChoice" => QuestionType::MultipleChoice,
-            "ShortAnswer" => QuestionType::ShortAnswer,
-            "Tracing" => QuestionType::Tracing,
-            other => bail!("{}: unknown type {other}", self.id),
-        })
+/// The type the page shows for `question`.
+pub fn question_type(question: &Question) -> QuestionType {
+    match question.kind {
+        Kind::MultipleChoice { .. } => QuestionType::MultipleChoice,
+        Kind::ShortAnswer { .. } => QuestionType::ShortAnswer,
+        Kind::Tracing { .. } => QuestionType::Tracing,
     }
+}
 
-    /// The right answer, or a wrong one.
-    pub fn answer(&self, right: bool) -> Result<Answer> {
-        let strings = |v: Option<&toml::Value>| -> Vec<String> {
-            match v {
-                Some(toml::Value::String(s)) => vec![s.clone()],
-                Some(toml::Value::Array(a)) => {
-                    a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
-                }
-                _ => Vec::new(),
-            }
-        };
-        Ok(match self.kind()? {
-            QuestionType::MultipleChoice => {
-                let choices = if right {
-                    strings(self.answer.get("answer"))
-                } else {
-                    strings(self.prompt.get("distractors"))
-                };
-                let first =
-                    choices.into_iter().next().with_context(|| format!("{}: no choice to pick", self.id))?;
-                Answer::Choice(first)
-            }
-            QuestionType::ShortAnswer => Answer::Short(if right {
-                strings(self.answer.get("answer")).into_iter().next().context("no answer")?
+/// The right answer to `question`, or a wrong one.
+pub fn answer(question: &Question, right: bool) -> Result<Answer> {
+    Ok(match &question.kind {
+        Kind::MultipleChoice { answers, distractors } => {
+            let choices = if right { answers } else { distractors };
+            let first = choices.first().with_context(|| format!("{}: no choice to pick", question.id))?;
+            Answer::Choice(first.clone())
+        }
+        Kind::ShortAnswer { answer } => {
+            Answer::Short(if right { answer.clone() } else { "certainly not the answer".into() })
+        }
+        Kind::Tracing { does_compile, stdout, .. } => {
+            if right {
+                Answer::Tracing { compiles: *does_compile, stdout: stdout.clone().unwrap_or_default() }
+            } else if *does_compile {
+                Answer::Tracing { compiles: false, stdout: String::new() }
             } else {
-                "certainly not the answer".into()
-            }),
-            QuestionType::Tracing => {
-                let compiles = self.answer.get("doesCompile").and_then(toml::Value::as_bool).unwrap_or(false);
-                let stdout =
-                    self.answer.get("stdout").and_then(toml::Value::as_str).unwrap_or("").to_string();
-                if right {
-                    Answer::Tracing { compiles, stdout }
-                } else if compiles {
-                    Answer::Tracing { compiles: false, stdout: String::new() }
-                } else {
-                    Answer::Tracing { compiles: true, stdout: "0".into() }
-                }
+                Answer::Tracing { compiles: true, stdout: "0".into() }
             }
-        })
-    }
+        }
+    })
 }
 
-/// The quiz that book page `page` embeds (`{{#quiz …}}`), if any: its file
-/// stem (mdbook-quiz's storage key) and its questions.
-pub fn page_quiz(page: &str) -> Result<Option<(String, QuizFile)>> {
-    let embed = regex::Regex::new(r"\{\{#quiz ([^}\s]+)\}\}").expect("valid regex");
-    let md = crate::paths::root().join("src").join(page.replace(".html", ".md"));
-    let Ok(text) = fs::read_to_string(&md) else { return Ok(None) };
-    let Some(c) = embed.captures(&text) else { return Ok(None) };
-    let toml_path = md.parent().expect("a page has a folder").join(&c[1]);
-    let quiz: QuizFile = toml::from_str(&fs::read_to_string(&toml_path)?)
-        .with_context(|| format!("reading {}", toml_path.display()))?;
-    let stem = Path::new(&c[1]).file_stem().unwrap_or_default().to_string_lossy().into_owned();
-    Ok(Some((stem, quiz)))
+/// The quiz that book page `page` (`mutex/guards.html`) embeds, if any.
+pub fn page_quiz(page: &str) -> Result<Option<QuizFile>> {
+    let course = Course::load()?;
+    let Some(page) = course.pages().find(|p| p.html() == page) else { return Ok(None) };
+    let Some(embed) = page.quiz_embeds().into_iter().next() else { return Ok(None) };
+    QuizFile::load(crate::paths::root(), &Path::new("src").join(embed.resolve(page.path))).map(Some)
 }
 
-/// The quiz with the most question types (ties: the first in SUMMARY order).
-pub fn pick_quiz() -> Result<(String, String, QuizFile)> {
-    let mut best: Option<(usize, String, String, QuizFile)> = None;
-    for page in summary_pages()? {
-        let Some((stem, quiz)) = page_quiz(&page)? else { continue };
-        let kinds: BTreeSet<&str> = quiz.questions.iter().map(|q| q.kind.as_str()).collect();
+/// The quiz with the most question types (ties: the first in SUMMARY
+/// order), and the page it is on.
+pub fn pick_quiz() -> Result<(String, QuizFile)> {
+    let mut best: Option<(usize, String, QuizFile)> = None;
+    for page in Course::load()?.html_pages() {
+        let Some(quiz) = page_quiz(&page)? else { continue };
+        let kinds: BTreeSet<&str> = quiz.questions.iter().map(|q| q.kind.name()).collect();
         if best.as_ref().is_none_or(|(n, ..)| kinds.len() > *n) {
-            best = Some((kinds.len(), page, stem, quiz));
+            best = Some((kinds.len(), page, quiz));
         }
     }
-    best.map(|(_, page, stem, quiz)| (page, stem, quiz)).context("no page embeds a quiz")
+    best.map(|(_, page, quiz)| (page, quiz)).context("no page embeds a quiz")
 }
 
 /// Starts the quiz of the page that is open and answers every question of
@@ -128,20 +86,20 @@ pub async fn take_quiz<'a>(b: &'a Browser, quiz: &QuizFile) -> Result<(QuizPage<
     let mut right_count = 0;
     let mut exercised = BTreeSet::new();
     for question in &quiz.questions {
-        let kind = question.kind()?;
+        let kind = question_type(question);
         let on_screen = q.current_type().await?;
         ensure!(
             on_screen == kind,
             "{}: expected a {kind:?} question on screen, found {on_screen:?}",
             question.id
         );
-        let n = seen.entry(question.kind.clone()).or_insert(0usize);
+        let n = seen.entry(question.kind.name()).or_insert(0usize);
         let right = *n % 2 == 0;
         *n += 1;
-        exercised.insert(format!("{} {}", question.kind, if right { "right" } else { "wrong" }));
+        exercised.insert(format!("{} {}", question.kind.name(), if right { "right" } else { "wrong" }));
         right_count += usize::from(right);
         let before = q.prompt_text().await?;
-        q.answer(&question.answer(right)?).await.with_context(|| format!("answering {}", question.id))?;
+        q.answer(&answer(question, right)?).await.with_context(|| format!("answering {}", question.id))?;
         // The next question (or the review) replaces this one.
         wait_for::<bool>(
             b,
@@ -166,7 +124,8 @@ pub async fn check_review(q: &QuizPage<'_>, right: usize, total: usize) -> Resul
 }
 
 async fn quiz_review(b: &Browser) -> Result<Outcome> {
-    let (path, stem, quiz) = pick_quiz()?;
+    let (path, quiz) = pick_quiz()?;
+    let stem = quiz.stem();
     BookPage::open(b, &path).await?;
     let (q, right_count, exercised) = take_quiz(b, &quiz).await?;
     let expected = check_review(&q, right_count, quiz.questions.len()).await?;
@@ -195,7 +154,7 @@ async fn quiz_review(b: &Browser) -> Result<Outcome> {
     .await?;
     let mut note =
         format!("{path}: {expected}; answered {}", exercised.into_iter().collect::<Vec<_>>().join(", "));
-    if !quiz.questions.iter().any(|q| q.kind == "ShortAnswer") {
+    if !quiz.questions.iter().any(|q| matches!(q.kind, Kind::ShortAnswer { .. })) {
         note.push_str(" (the book has no ShortAnswer question yet)");
     }
     ok(note)

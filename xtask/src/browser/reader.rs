@@ -24,7 +24,8 @@ pub const TESTS: &[Test] = &[
 const READER_PAGE: &str = "shared-state/counter.html";
 
 async fn progress_page(b: &Browser) -> Result<Outcome> {
-    let (stem, quiz) = page_quiz(READER_PAGE)?.with_context(|| format!("{READER_PAGE} has no quiz"))?;
+    let quiz = page_quiz(READER_PAGE)?.with_context(|| format!("{READER_PAGE} has no quiz"))?;
+    let stem = quiz.stem();
     let storage = LocalStorage::new(b);
     let key = LocalStorage::quiz_key(&stem);
 

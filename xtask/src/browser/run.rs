@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use super::harness::{Outcome, Test, ok};
 use super::pages::{BookPage, js};
-use super::{Browser, SNIPPET_RUN_TIMEOUT, summary_pages};
+use super::{Browser, SNIPPET_RUN_TIMEOUT};
+use crate::course::Course;
 
 pub const TESTS: &[Test] = &[
     Test { name: "std snippet", limit: 30, run: |b| Box::pin(run_std(b)) },
@@ -107,7 +108,7 @@ async fn editable_block<'a>(
 }
 
 async fn find_editable(b: &Browser) -> Result<Option<(BookPage<'_>, usize)>> {
-    for path in summary_pages()? {
+    for path in Course::load()?.html_pages() {
         let html = fs::read_to_string(crate::paths::root().join("book").join(&path)).unwrap_or_default();
         if !html.contains(" editable") {
             continue;

@@ -10,7 +10,8 @@ use serde_json::json;
 use super::harness::{Outcome, Test, ok};
 use super::pages::{BookPage, QuizPage, ThemePicker, js};
 use super::quiz::pick_quiz;
-use super::{Browser, summary_pages};
+use super::Browser;
+use crate::course::Course;
 
 pub const TESTS: &[Test] =
     &[Test { name: "dark theme is readable and persists", limit: 30, run: |b| Box::pin(dark_theme(b)) }];
@@ -61,7 +62,7 @@ struct Contrast {
 
 async fn dark_theme(b: &Browser) -> Result<Outcome> {
     let theme = "navy";
-    let (path, _, _) = pick_quiz()?;
+    let (path, _) = pick_quiz()?;
     BookPage::open(b, &path).await?;
     let picker = ThemePicker::new(b);
     picker.choose(theme).await?;
@@ -71,7 +72,7 @@ async fn dark_theme(b: &Browser) -> Result<Outcome> {
     let mut measured: Vec<Contrast> = js(b, CONTRAST_JS, vec![json!(selector)]).await?;
     // Diagrams live on other pages: measure every page that has one.
     let mut diagram_pages = 0;
-    for page in summary_pages()? {
+    for page in Course::load()?.html_pages() {
         let html = fs::read_to_string(crate::paths::root().join("book").join(&page)).unwrap_or_default();
         if html.contains("diagram") && page != path {
             diagram_pages += 1;

@@ -282,3 +282,41 @@ fn code_that_bypasses_the_facade_is_named_with_its_line() {
     assert!(text.contains("line 2") && text.contains("crate::sync"), "{text}");
     assert_eq!(harness::bypasses_facade("use crate::sync::Mutex;\n"), None);
 }
+
+#[test]
+fn code_that_bypasses_the_facades_cell_or_spin_loop_is_named() {
+    let cell = harness::bypasses_facade("use crate::sync::atomic::AtomicBool;\nuse std::cell::UnsafeCell;\n")
+        .expect("std's UnsafeCell is named");
+    assert!(cell.contains("line 2") && cell.contains("crate::sync::cell::UnsafeCell"), "{cell}");
+    let grouped =
+        harness::bypasses_facade("use std::{cell::UnsafeCell, ops::Deref};\n").expect("grouped import");
+    assert!(grouped.contains("`UnsafeCell`"), "{grouped}");
+    let spin =
+        harness::bypasses_facade("fn f() {\n    std::hint::spin_loop();\n}\n").expect("std's spin_loop");
+    assert!(spin.contains("line 2") && spin.contains("crate::sync::hint::spin_loop"), "{spin}");
+    let facade =
+        "use crate::sync::cell::UnsafeCell;\nuse crate::sync::hint::spin_loop;\nuse std::ops::Deref;\n";
+    assert_eq!(harness::bypasses_facade(facade), None);
+}
+
+/// loom 0.7.3's panic for two unordered accesses to a checked cell, as its
+/// `PanicBuilder::fire` writes it (captured from the examples' relaxed spin
+/// lock model).
+const LOOM_DATA_RACE: &str = "\nCausality violation: Concurrent write accesses to `UnsafeCell`.\n      \
+                              created: src/main.rs:16:20\n    write one: thread #0 @ src/main.rs:85:40\n    \
+                              write two: thread #1 @ src/main.rs:85:40\n";
+
+#[test]
+fn a_loom_data_race_names_both_accesses_and_the_orderings() {
+    let text = harness::explain_data_race(LOOM_DATA_RACE);
+    assert!(text.starts_with("loom found a data race"), "{text}");
+    assert!(text.contains("the model's main thread touches the value at src/main.rs:85:40"), "{text}");
+    assert!(text.contains("thread 1 touches the value at src/main.rs:85:40"), "{text}");
+    assert!(!text.contains("16:20"), "where the cell was made is not an access: {text}");
+    assert!(text.contains("`Acquire`") && text.contains("`Release`"), "{text}");
+    let model = harness::model_failure(
+        "a_thread_and_main_each_add_one",
+        &PanicRecord { thread: "main".into(), place: None, message: LOOM_DATA_RACE.into() },
+    );
+    assert!(model.starts_with("✗ a thread and main each add one") && model.contains("data race"), "{model}");
+}

@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
 use regex::Regex;
@@ -24,7 +25,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::level::Level;
-use crate::cmd;
+use crate::{cmd, tools};
 
 /// What the engine found for one level (theme/scheduler-explore.js).
 #[derive(Debug, Deserialize)]
@@ -62,6 +63,19 @@ pub struct Twin {
     pub should_panic: Option<String>,
 }
 
+/// `mod name;`, `pub mod name;`, `pub(crate) mod name;`: a declared module file.
+static MOD_DECL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_][A-Za-z0-9_]*)\s*;").expect("valid regex")
+});
+/// A function with the attribute lines above it (group 1) and its name (group 2).
+static FN_WITH_ATTRS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\n((?:[ \t]*#\[[^\n]*\]\n)*)[ \t]*fn\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(").expect("valid regex")
+});
+/// `should_panic(expected = "…")`'s message.
+static EXPECTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"should_panic\(\s*expected\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)"#).expect("valid regex")
+});
+
 /// Finds the model `level.loom` names and reads what it expects.
 pub fn twin(root: &Path, level: &Level) -> Result<Twin> {
     let src = Path::new("examples/src");
@@ -80,8 +94,7 @@ pub fn twin(root: &Path, level: &Level) -> Result<Twin> {
     let mut parent = dir.join("lib.rs");
     for (i, module) in modules.iter().enumerate() {
         let text = fs::read_to_string(&parent).with_context(|| format!("reading {}", parent.display()))?;
-        let declared = Regex::new(&format!(r"(?m)^\s*(pub(\([^)]*\))?\s+)?mod\s+{module}\s*;"))?;
-        if !declared.is_match(&text) {
+        if !MOD_DECL.captures_iter(&text).any(|c| &c[1] == *module) {
             bail!(
                 "puzzle {}: the module `{module}` is not declared in {} (add `pub mod {module};`)",
                 level.id,
@@ -108,8 +121,7 @@ pub fn twin(root: &Path, level: &Level) -> Result<Twin> {
         bail!("puzzle {}: `mod loom` in {} must be `#[cfg(all(test, loom))]`", level.id, rel(root, &parent));
     }
     let body = &source[at..];
-    let fn_re = Regex::new(&format!(r"\n((?:[ \t]*#\[[^\n]*\]\n)*)[ \t]*fn\s+{test}\s*\("))?;
-    let caps = fn_re.captures(body).with_context(|| {
+    let caps = FN_WITH_ATTRS.captures_iter(body).find(|c| &c[2] == test).with_context(|| {
         format!("puzzle {}: no `fn {test}` in the `mod loom` of {}", level.id, rel(root, &parent))
     })?;
     let attrs = &caps[1];
@@ -120,8 +132,7 @@ pub fn twin(root: &Path, level: &Level) -> Result<Twin> {
         bail!("puzzle {}: the model `{test}` is #[ignore]d, so loom would never check it", level.id);
     }
     let should_panic = if attrs.contains("#[should_panic") {
-        let expected = Regex::new(r#"should_panic\(\s*expected\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)"#)?;
-        Some(expected.captures(attrs).map(|c| c[1].to_string()).unwrap_or_default())
+        Some(EXPECTED.captures(attrs).map(|c| c[1].to_string()).unwrap_or_default())
     } else {
         None
     };
@@ -155,15 +166,7 @@ pub fn shown_lines_are_real(root: &Path, level: &Level, twin: &Twin) -> Result<(
 /// Explores every level with the page's engine under node. `Ok(None)` when
 /// node is missing and this is not CI (skipped, loudly).
 pub fn explore(root: &Path, levels: &[Level]) -> Result<Option<Vec<Explored>>> {
-    if Command::new("node").arg("--version").output().is_err() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            bail!(
-                "node is not installed: CI must explore the puzzles with the engine (install Node 20 or newer)"
-            );
-        }
-        println!(
-            "SKIPPED: node is not installed, so the engine did not explore the puzzles. Install Node 20+."
-        );
+    if !tools::ensure_packages(&[&tools::NODE], "the engine's exploration of the puzzles")? {
         return Ok(None);
     }
     let input = Value::Array(levels.iter().map(Level::engine_json).collect::<Result<_>>()?).to_string();

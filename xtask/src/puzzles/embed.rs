@@ -18,14 +18,16 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 use serde_json::{Value, json};
 
 use super::level::{self, Level};
+use crate::course::{Course, Page};
+use crate::preprocessor;
 
 /// The line of `src/progress.md` that becomes the list of levels.
 pub const PROGRESS_MARKER: &str =
@@ -38,15 +40,6 @@ const SCRIPTS: [&str; 2] = ["scheduler.js", "puzzles.js"];
 /// The puzzles' styles, from `theme/`, inlined once per page with a puzzle.
 const STYLES: &str = "puzzles.css";
 
-/// A page of the book, in book order.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Relative to `src/` (`mistakes/deadlocks.md`).
-    pub path: String,
-    pub title: String,
-    pub content: String,
-}
-
 /// Where the levels are embedded.
 #[derive(Debug)]
 pub struct Embeddings {
@@ -56,13 +49,12 @@ pub struct Embeddings {
     pub all_page: Option<usize>,
 }
 
-fn puzzle_line() -> Regex {
-    Regex::new(r"(?m)^\{\{#puzzle[ \t]+([^\s}]+)[ \t]*\}\}[ \t]*$").expect("valid regex")
-}
-
-fn all_line() -> Regex {
-    Regex::new(r"(?m)^\{\{#puzzles\}\}[ \t]*$").expect("valid regex")
-}
+/// `{{#puzzle <id>}}` on a line of its own.
+static PUZZLE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\{\{#puzzle[ \t]+([^\s}]+)[ \t]*\}\}[ \t]*$").expect("valid regex"));
+/// `{{#puzzles}}` on a line of its own.
+static ALL_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\{\{#puzzles\}\}[ \t]*$").expect("valid regex"));
 
 /// `shared-state/lost-updates.md` → `shared-state-lost-updates`: what the
 /// page's levels are named after (like its quiz).
@@ -74,14 +66,13 @@ pub fn page_name(path: &str) -> String {
 pub fn embeddings(pages: &[Page], levels: &[Level]) -> Result<Embeddings> {
     let mut page_of = BTreeMap::new();
     let mut all_page = None;
-    let strict = puzzle_line();
     for (i, page) in pages.iter().enumerate() {
         let src = format!("src/{}", page.path);
-        let good = strict.find_iter(&page.content).count() + all_line().find_iter(&page.content).count();
+        let good = PUZZLE_LINE.find_iter(&page.content).count() + ALL_LINE.find_iter(&page.content).count();
         if page.content.matches("{{#puzzle").count() != good {
             bail!("{src}: write `{{{{#puzzle <id>}}}}` or `{{{{#puzzles}}}}` on a line of its own");
         }
-        for caps in strict.captures_iter(&page.content) {
+        for caps in PUZZLE_LINE.captures_iter(&page.content) {
             let id = &caps[1];
             if !levels.iter().any(|l| l.id == id) {
                 bail!(
@@ -90,7 +81,7 @@ pub fn embeddings(pages: &[Page], levels: &[Level]) -> Result<Embeddings> {
                     levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
                 );
             }
-            let name = page_name(&page.path);
+            let name = page_name(page.path);
             let named_here = id.strip_prefix(&name).and_then(|n| n.strip_prefix('-'));
             if !named_here.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) {
                 bail!(
@@ -104,7 +95,7 @@ pub fn embeddings(pages: &[Page], levels: &[Level]) -> Result<Embeddings> {
                 );
             }
         }
-        if all_line().is_match(&page.content)
+        if ALL_LINE.is_match(&page.content)
             && let Some(other) = all_page.replace(i)
         {
             bail!("`{{{{#puzzles}}}}` is on two pages (src/{} and {src})", pages[other].path);
@@ -244,12 +235,12 @@ pub fn expand(root: &Path, pages: &[Page], levels: &[Level]) -> Result<BTreeMap<
     for (i, page) in pages.iter().enumerate() {
         let mut content = page.content.clone();
         let mut has_puzzle = false;
-        if puzzle_line().is_match(&content) {
+        if PUZZLE_LINE.is_match(&content) {
             let mut failure = None;
-            content = puzzle_line()
+            content = PUZZLE_LINE
                 .replace_all(&content, |caps: &regex::Captures| {
                     let level = by_id[&caps[1]];
-                    level_markdown(level, &page.path, &format!("puzzle-{}", level.id)).unwrap_or_else(|e| {
+                    level_markdown(level, page.path, &format!("puzzle-{}", level.id)).unwrap_or_else(|e| {
                         failure = Some(e);
                         String::new()
                     })
@@ -277,14 +268,14 @@ pub fn expand(root: &Path, pages: &[Page], levels: &[Level]) -> Result<BTreeMap<
                         "\n## {}\n\nFrom the page [{}]({}{}):\n",
                         teaching.title,
                         teaching.title,
-                        to_root(&page.path),
+                        to_root(page.path),
                         teaching.path
                     )?;
                     last = Some(p);
                 }
-                all.push_str(&level_markdown(level, &page.path, &format!("puzzles-{}", level.id))?);
+                all.push_str(&level_markdown(level, page.path, &format!("puzzles-{}", level.id))?);
             }
-            content = all_line().replace(&content, regex::NoExpand(&all)).into_owned();
+            content = ALL_LINE.replace(&content, regex::NoExpand(&all)).into_owned();
             has_puzzle = true;
         }
         if page.path == PROGRESS_PAGE {
@@ -300,7 +291,7 @@ pub fn expand(root: &Path, pages: &[Page], levels: &[Level]) -> Result<BTreeMap<
             content.push_str(&tail);
         }
         if content != page.content {
-            out.insert(page.path.clone(), content);
+            out.insert(page.path.to_string(), content);
         }
     }
     if !progress_filled {
@@ -309,91 +300,51 @@ pub fn expand(root: &Path, pages: &[Page], levels: &[Level]) -> Result<BTreeMap<
     Ok(out)
 }
 
-/// The pages of mdBook's JSON book, depth first (book order); drafts skipped.
-fn pages_of(value: &Value, out: &mut Vec<Page>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(chapter) = map.get("Chapter") {
-                if let (Some(path), Some(content)) = (chapter["path"].as_str(), chapter["content"].as_str()) {
-                    out.push(Page {
-                        path: path.replace('\\', "/"),
-                        title: chapter["name"].as_str().unwrap_or_default().to_string(),
-                        content: content.to_string(),
-                    });
-                }
-                pages_of(&chapter["sub_items"], out);
-            } else {
-                for (_, v) in map.iter() {
-                    pages_of(v, out);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| pages_of(v, out)),
-        _ => {}
-    }
-}
-
-/// Writes `new` contents back into mdBook's JSON book.
-fn write_back(value: &mut Value, new: &BTreeMap<String, String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(chapter) = map.get_mut("Chapter") {
-                let path = chapter["path"].as_str().map(|p| p.replace('\\', "/"));
-                if let Some(content) = path.and_then(|p| new.get(&p)) {
-                    chapter["content"] = Value::String(content.clone());
-                }
-                write_back(&mut chapter["sub_items"], new);
-            } else {
-                for (_, v) in map.iter_mut() {
-                    write_back(v, new);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| write_back(v, new)),
-        _ => {}
-    }
-}
-
-/// `cargo xtask puzzles-data [supports <renderer>]`: the mdBook preprocessor protocol.
+/// `cargo xtask puzzles-data [supports <renderer>]`: the mdBook preprocessor.
 pub fn preprocessor(args: &[String]) -> Result<()> {
-    if let [supports, renderer] = args
-        && supports == "supports"
-    {
-        std::process::exit(if renderer == "html" { 0 } else { 1 });
-    }
-    let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).context("reading the book from mdbook")?;
-    let [context, mut book]: [Value; 2] =
-        serde_json::from_str(&input).context("mdbook sent something other than [context, book]")?;
-    let root = Path::new(context["root"].as_str().unwrap_or(".")).to_path_buf();
-    let src = root.join(context["config"]["book"]["src"].as_str().unwrap_or("src"));
-    let levels = level::load_all(&src)?;
-    let mut pages = Vec::new();
-    pages_of(&book["items"], &mut pages);
-    let new = expand(&root, &pages, &levels)?;
-    copy_scripts(&root, &src)?;
-    write_back(&mut book["items"], &new);
-    eprintln!("puzzles-data: {} levels on {} pages", levels.len(), new.len().saturating_sub(1));
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, &book)?;
-    out.flush()?;
-    Ok(())
+    preprocessor::run("puzzles-data", args, |input, book| {
+        let src = input.src_dir();
+        let levels = level::load_all(&src)?;
+        let course = Course::from_book(book);
+        let pages: Vec<Page> = course.pages().collect();
+        let new = expand(&input.root, &pages, &levels)?;
+        copy_scripts(&input.root, &src)?;
+        book.for_each_chapter_mut(|chapter| {
+            let path = chapter.path.as_deref().map(|p| p.to_string_lossy().replace('\\', "/"));
+            if let Some(content) = path.and_then(|p| new.get(&p)) {
+                chapter.content.clone_from(content);
+            }
+        });
+        eprintln!("puzzles-data: {} levels on {} pages", levels.len(), new.len().saturating_sub(1));
+        Ok(())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::Entry;
 
     fn levels() -> Vec<Level> {
         level::load_all(&crate::paths::root().join("src")).unwrap()
     }
 
-    fn page(path: &str, content: &str) -> Page {
-        Page { path: path.into(), title: format!("Title of {path}"), content: content.into() }
+    fn page(path: &str, content: &str) -> Entry {
+        Entry {
+            title: format!("Title of {path}"),
+            path: Some(path.into()),
+            depth: 0,
+            part: None,
+            content: content.into(),
+        }
+    }
+
+    fn pages(entries: &[Entry]) -> Vec<Page<'_>> {
+        Course::pages_of(entries).collect()
     }
 
     /// Every level on its own page, the puzzles page and the progress page.
-    fn book(levels: &[Level]) -> Vec<Page> {
+    fn book(levels: &[Level]) -> Vec<Entry> {
         let mut pages: BTreeMap<String, String> = BTreeMap::new();
         for l in levels {
             let name = l.id.rsplit_once('-').unwrap().0;
@@ -416,8 +367,8 @@ mod tests {
     #[test]
     fn every_level_is_expanded_with_its_data_and_the_scripts_load_once_per_page() {
         let levels = levels();
-        let pages = book(&levels);
-        let new = expand(crate::paths::root(), &pages, &levels).unwrap();
+        let entries = book(&levels);
+        let new = expand(crate::paths::root(), &pages(&entries), &levels).unwrap();
         let deadlocks = &new["mistakes/deadlocks.md"];
         assert!(deadlocks.contains("<div class=\"fl-puzzle\" id=\"puzzle-mistakes-deadlocks-1\""));
         assert!(
@@ -449,8 +400,8 @@ mod tests {
         assert!(!script_json(&v).contains('<'));
     }
 
-    fn error(pages: &[Page]) -> String {
-        format!("{:#}", expand(crate::paths::root(), pages, &levels()).unwrap_err())
+    fn error(entries: &[Entry]) -> String {
+        format!("{:#}", expand(crate::paths::root(), &pages(entries), &levels()).unwrap_err())
     }
 
     #[test]
@@ -465,7 +416,8 @@ mod tests {
     fn a_level_on_another_page_or_nowhere_or_twice_fails_the_build() {
         let levels = levels();
         let mut pages = book(&levels);
-        let deadlocks = pages.iter().position(|p| p.path == "mistakes/deadlocks.md").unwrap();
+        let deadlocks =
+            pages.iter().position(|p| p.path.as_deref() == Some("mistakes/deadlocks.md")).unwrap();
         pages[deadlocks].content.push_str("\n{{#puzzle beyond-condvar-1}}\n");
         assert!(error(&pages).contains("a page embeds only its own levels, named `mistakes-deadlocks-<n>`"));
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
 use regex::Regex;
@@ -179,18 +180,15 @@ fn values(map: &BTreeMap<String, toml::Value>, what: &str) -> Result<Value> {
 /// its id, its fix link's page, a verdict that fits `safe`.
 pub fn load_all(src: &Path) -> Result<Vec<Level>> {
     let dir = src.join(LEVEL_DIR);
-    let id_re = Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9]+$").expect("valid regex");
+    static ID: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9]+$").expect("valid regex"));
     let mut levels = Vec::new();
-    let entries =
-        fs::read_dir(&dir).with_context(|| format!("reading the level folder {}", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
-        if path.extension().is_none_or(|e| e != "toml") {
-            continue;
-        }
+    let files = crate::paths::files_with_extension(&dir, "toml")
+        .with_context(|| format!("reading the level folder {}", dir.display()))?;
+    for path in files {
         let id = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let shown = format!("src/{LEVEL_DIR}/{id}.toml");
-        if !id_re.is_match(&id) {
+        if !ID.is_match(&id) {
             bail!(
                 "{shown}: name a level after the page it teaches and a number, like mistakes-deadlocks-1.toml"
             );

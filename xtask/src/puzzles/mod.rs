@@ -1,4 +1,4 @@
-//! The scheduler puzzles (issue 15): levels as data in `src/puzzles/`, one
+//! The scheduler puzzles: levels as data in `src/puzzles/`, one
 //! engine in `theme/scheduler.js`, a loom twin of each level in `examples/`.
 //!
 //! - [`embed`]: the mdBook preprocessor that puts levels into pages;
@@ -12,6 +12,8 @@ mod level;
 use anyhow::{Context, Result, bail};
 
 use crate::cmd;
+use crate::course::Course;
+use crate::problems::Problems;
 
 pub use embed::preprocessor;
 
@@ -31,8 +33,10 @@ fn check_levels(run_loom: bool) -> Result<()> {
     cmd::step("Scheduler puzzles: levels, loom twins, every interleaving (node theme/scheduler-explore.js)");
     let root = crate::paths::root();
     let levels = level::load_all(&root.join("src"))?;
-    let pages = book_pages()?;
-    embed::embeddings(&pages, &levels)?;
+    // The pages as the preprocessor sees them, less mdBook's other
+    // preprocessors, which never touch `{{#puzzle}}`.
+    let course = Course::load()?;
+    embed::embeddings(&course.pages().collect::<Vec<_>>(), &levels)?;
     let mut twins = Vec::new();
     for level in &levels {
         let twin = agree::twin(root, level)?;
@@ -42,7 +46,7 @@ fn check_levels(run_loom: bool) -> Result<()> {
     let Some(explored) = agree::explore(root, &levels)? else {
         return Ok(());
     };
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     println!(
         "{:<32} {:<7} {:>13} {:>9} {:>7}  loom model",
         "level", "verdict", "interleavings", "failing", "states"
@@ -64,9 +68,7 @@ fn check_levels(run_loom: bool) -> Result<()> {
             problems.push(format!("{e:#}"));
         }
     }
-    if !problems.is_empty() {
-        bail!("the puzzles and their loom twins disagree:\n{}", problems.join("\n"));
-    }
+    problems.fail_if_any(|n| format!("{n} level(s) and their loom twins disagree"))?;
     let safe = levels.iter().filter(|l| l.safe).count();
     println!(
         "{} levels ({safe} safe): every shown line is in its twin, and the engine agrees with each model",
@@ -85,20 +87,4 @@ pub fn interleavings() -> Result<std::collections::BTreeMap<String, u64>> {
     let levels = level::load_all(&root.join("src"))?;
     let explored = agree::explore(root, &levels)?.context("node is needed to count the interleavings")?;
     Ok(explored.into_iter().map(|e| (e.id, e.interleavings)).collect())
-}
-
-/// The book's pages in SUMMARY.md order, as the preprocessor sees them
-/// (without mdBook's other preprocessors, which never touch `{{#puzzle}}`).
-fn book_pages() -> Result<Vec<embed::Page>> {
-    let root = crate::paths::root();
-    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md"))?;
-    let link = regex::Regex::new(r"\[([^\]]*)\]\(([^)\s]+\.md)\)").expect("valid regex");
-    let mut pages = Vec::new();
-    for caps in link.captures_iter(&summary) {
-        let path = caps[2].trim_start_matches("./").to_string();
-        let content = std::fs::read_to_string(root.join("src").join(&path))
-            .map_err(|e| anyhow::anyhow!("src/SUMMARY.md lists src/{path}, which cannot be read: {e}"))?;
-        pages.push(embed::Page { path, title: caps[1].to_string(), content });
-    }
-    Ok(pages)
 }

@@ -12,9 +12,9 @@
 //! trimmed), counted in characters: that is what the reader sees, give or
 //! take the backticks.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use toml::{Table, Value};
+use crate::course::quiz::{Kind, QuizFile};
 
 /// The largest share of MultipleChoice questions whose correct answer may be
 /// strictly the longest option (chance alone gives about 1 in 4).
@@ -32,46 +32,25 @@ pub struct FileTally {
     pub longest_correct: Vec<String>,
 }
 
-/// Whether a MultipleChoice question's correct answer is strictly longer than
-/// every other option. `None` for other question types and for questions too
-/// malformed to judge (the schema check reports those).
-pub fn longest_is_correct(question: &Table) -> Option<bool> {
-    if question.get("type").and_then(Value::as_str) != Some("MultipleChoice") {
-        return None;
-    }
-    let answers: Vec<&str> = match question.get("answer")?.get("answer")? {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(a) => a.iter().map(Value::as_str).collect::<Option<_>>()?,
-        _ => return None,
-    };
-    let distractors: Vec<&str> = question
-        .get("prompt")?
-        .get("distractors")?
-        .as_array()?
-        .iter()
-        .map(Value::as_str)
-        .collect::<Option<_>>()?;
-    let len = |s: &str| s.trim().chars().count();
-    let longest_answer = answers.iter().map(|a| len(a)).max()?;
-    let longest_distractor = distractors.iter().map(|d| len(d)).max().unwrap_or(0);
-    // Strictly longest: one correct answer beats every distractor and every
-    // other correct answer.
+/// Whether one correct answer is strictly longer than every other option
+/// (every distractor and every other correct answer).
+pub fn longest_is_correct(answers: &[String], distractors: &[String]) -> bool {
+    let len = |s: &String| s.trim().chars().count();
+    let Some(longest_answer) = answers.iter().map(len).max() else { return false };
+    let longest_distractor = distractors.iter().map(len).max().unwrap_or(0);
     let at_max = answers.iter().filter(|a| len(a) == longest_answer).count();
-    Some(longest_answer > longest_distractor && at_max == 1)
+    longest_answer > longest_distractor && at_max == 1
 }
 
-/// Tallies one parsed quiz file.
-pub fn tally(file: &Path, quiz: &Table) -> FileTally {
-    let mut out = FileTally { file: file.to_path_buf(), multiple_choice: 0, longest_correct: Vec::new() };
-    let questions = quiz.get("questions").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    for (n, q) in questions.iter().enumerate() {
-        let Some(q) = q.as_table() else { continue };
-        let Some(biased) = longest_is_correct(q) else { continue };
-        out.multiple_choice += 1;
-        if biased {
-            let id =
-                q.get("id").and_then(Value::as_str).map_or_else(|| format!("#{}", n + 1), str::to_string);
-            out.longest_correct.push(id);
+/// Tallies the MultipleChoice questions of one quiz file.
+pub fn tally(quiz: &QuizFile) -> FileTally {
+    let mut out = FileTally { file: quiz.file.clone(), multiple_choice: 0, longest_correct: Vec::new() };
+    for q in &quiz.questions {
+        if let Kind::MultipleChoice { answers, distractors } = &q.kind {
+            out.multiple_choice += 1;
+            if longest_is_correct(answers, distractors) {
+                out.longest_correct.push(q.id.clone());
+            }
         }
     }
     out
@@ -116,16 +95,20 @@ pub fn verdict(tallies: &[FileTally]) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::Path;
 
-    fn parse(text: &str) -> Table {
-        text.parse().expect("fixture is valid TOML")
+    use super::*;
+    use crate::course::quiz::QuizReader;
+
+    fn tally_of(file: &str, text: &str) -> FileTally {
+        let mut reader = QuizReader::default();
+        let quiz = reader.read(Path::new(file), text);
+        tally(&quiz)
     }
 
     #[test]
     fn biased_fixture_fails_and_names_the_file_and_questions() {
-        let quiz = parse(include_str!("fixtures/biased.toml"));
-        let tallies = [tally(Path::new("src/quizzes/biased.toml"), &quiz)];
+        let tallies = [tally_of("src/quizzes/biased.toml", include_str!("fixtures/biased.toml"))];
         assert_eq!(tallies[0].multiple_choice, 4, "Tracing questions are not counted");
         assert_eq!(tallies[0].longest_correct, ["biased-1", "biased-2", "biased-4"]);
         let err = verdict(&tallies).expect_err("3 of 4 is over the limit");
@@ -135,8 +118,7 @@ mod tests {
 
     #[test]
     fn fair_fixture_passes() {
-        let quiz = parse(include_str!("fixtures/fair.toml"));
-        let tallies = [tally(Path::new("src/quizzes/fair.toml"), &quiz)];
+        let tallies = [tally_of("src/quizzes/fair.toml", include_str!("fixtures/fair.toml"))];
         assert_eq!(tallies[0].multiple_choice, 4);
         assert_eq!(tallies[0].longest_correct, ["fair-1"]);
         let summary = verdict(&tallies).expect("1 of 4 is within the limit");
@@ -146,36 +128,32 @@ mod tests {
     #[test]
     fn the_limit_is_book_wide() {
         // A file may be biased on its own as long as the book as a whole is not.
-        let biased = tally(Path::new("a.toml"), &parse(include_str!("fixtures/biased.toml")));
-        let fair = tally(Path::new("b.toml"), &parse(include_str!("fixtures/fair.toml")));
+        let biased = tally_of("a.toml", include_str!("fixtures/biased.toml"));
+        let fair = tally_of("b.toml", include_str!("fixtures/fair.toml"));
         let both = [biased, fair];
         let err = verdict(&both).expect_err("4 of 8 is over 30 %");
         assert!(err.contains("a.toml: 3 of 4") && err.contains("b.toml: 1 of 4"), "{err}");
         assert!(err.find("a.toml").unwrap() < err.find("b.toml").unwrap(), "worst file first: {err}");
         let fair_twice = [
-            tally(Path::new("b.toml"), &parse(include_str!("fixtures/fair.toml"))),
-            tally(Path::new("c.toml"), &parse(include_str!("fixtures/fair.toml"))),
+            tally_of("b.toml", include_str!("fixtures/fair.toml")),
+            tally_of("c.toml", include_str!("fixtures/fair.toml")),
         ];
         assert!(verdict(&fair_twice).is_ok());
     }
 
     #[test]
     fn ties_and_multiple_answers() {
-        let q = |answer: &str, distractors: &str| {
-            parse(&format!(
-                "type = \"MultipleChoice\"\nanswer.answer = {answer}\nprompt.distractors = {distractors}\n"
-            ))
+        let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let biased = |answers: &[&str], distractors: &[&str]| {
+            longest_is_correct(&strings(answers), &strings(distractors))
         };
         // A tie for longest is not "strictly the longest".
-        assert_eq!(longest_is_correct(&q(r#""abcd""#, r#"["wxyz", "ab"]"#)), Some(false));
-        assert_eq!(longest_is_correct(&q(r#""abcde""#, r#"["wxyz", "ab"]"#)), Some(true));
+        assert!(!biased(&["abcd"], &["wxyz", "ab"]));
+        assert!(biased(&["abcde"], &["wxyz", "ab"]));
         // Surrounding whitespace does not count.
-        assert_eq!(longest_is_correct(&q(r#""  abc  ""#, r#"["wxyz"]"#)), Some(false));
+        assert!(!biased(&["  abc  "], &["wxyz"]));
         // Several correct answers: biased when one of them is strictly the longest.
-        assert_eq!(longest_is_correct(&q(r#"["abcdef", "a"]"#, r#"["wxyz"]"#)), Some(true));
-        assert_eq!(longest_is_correct(&q(r#"["abcdef", "uvwxyz"]"#, r#"["wxyz"]"#)), Some(false));
-        // Not MultipleChoice, or malformed: not judged.
-        assert_eq!(longest_is_correct(&parse("type = \"Tracing\"")), None);
-        assert_eq!(longest_is_correct(&parse("type = \"MultipleChoice\"\nanswer.answer = 3")), None);
+        assert!(biased(&["abcdef", "a"], &["wxyz"]));
+        assert!(!biased(&["abcdef", "uvwxyz"], &["wxyz"]));
     }
 }

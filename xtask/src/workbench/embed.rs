@@ -1,5 +1,5 @@
 //! The workbench's build-time part, run by the `progress-data` preprocessor
-//! (`xtask/src/reader.rs`) on mdBook's JSON book:
+//! (`xtask/src/reader.rs`) on the book mdBook hands it:
 //!
 //! - `{{#workbench <id>}}`, on a line of its own in `exercises/<id>.md`
 //!   (`cargo xtask exercises --sync` writes it), becomes the workbench: the
@@ -18,6 +18,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use mdbook_preprocessor::book::{Book, Chapter};
 use playground::exercise::DATA_DIR;
 use regex::Regex;
 use serde_json::{Value, json};
@@ -205,45 +206,28 @@ pub fn expand(
     Ok(out)
 }
 
-/// Expands the workbenches and the progress page's list in mdBook's JSON
-/// `book`, and writes `src/workbench/`.
-pub fn preprocess(src: &Path, book: &mut Value) -> Result<()> {
+/// Expands the workbenches and the progress page's list in mdBook's
+/// `book` (handed over through [`crate::preprocessor`]), and writes
+/// `src/workbench/` under `src`.
+pub fn preprocess(src: &Path, book: &mut Book) -> Result<()> {
     let root = crate::paths::root();
     let list = exercises::list()?;
-    let mut pages = Vec::new();
-    visit(&mut book["items"], &mut |chapter| {
-        if let (Some(path), Some(content)) = (chapter["path"].as_str(), chapter["content"].as_str()) {
-            pages.push((path.replace('\\', "/"), content.to_string()));
-        }
-    });
+    let pages: Vec<(String, String)> =
+        book.chapters().filter_map(|c| Some((source(c)?, c.content.clone()))).collect();
     let new = expand(root, &pages, &list)?;
     write_assets(root, src, &list)?;
-    visit(&mut book["items"], &mut |chapter| {
-        let path = chapter["path"].as_str().map(|p| p.replace('\\', "/"));
-        if let Some(content) = path.and_then(|p| new.get(&p)) {
-            chapter["content"] = Value::String(content.clone());
+    book.for_each_chapter_mut(|chapter| {
+        if let Some(content) = source(chapter).and_then(|p| new.get(&p)) {
+            chapter.content = content.clone();
         }
     });
     eprintln!("progress-data: {} exercise workbenches", list.len());
     Ok(())
 }
 
-/// Calls `f` on every chapter of mdBook's JSON book, depth first.
-fn visit(value: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-    match value {
-        Value::Object(map) => {
-            if let Some(chapter) = map.get_mut("Chapter") {
-                f(chapter);
-                visit(&mut chapter["sub_items"], f);
-            } else {
-                for (_, v) in map.iter_mut() {
-                    visit(v, f);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| visit(v, f)),
-        _ => {}
-    }
+/// A chapter's file, relative to `src/`, with `/` (none for a draft).
+fn source(chapter: &Chapter) -> Option<String> {
+    chapter.source_path.as_deref().map(|p| p.to_string_lossy().replace('\\', "/"))
 }
 
 #[cfg(test)]

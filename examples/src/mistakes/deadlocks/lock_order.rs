@@ -2,7 +2,7 @@
 
 // `std::sync::Arc` even under loom: a deadlock found by loom unwinds every
 // thread, and loom's own `Arc` panics when dropped during that unwinding.
-use std::sync::Arc;
+use std::sync::{Arc, TryLockError};
 
 #[cfg(loom)]
 use ::loom::{sync::Mutex, thread};
@@ -60,12 +60,23 @@ pub fn transfer(from: &Account, to: &Account, amount: i64) {
 /// go of the first, steps aside and starts over, so a thread never waits
 /// while holding a lock.
 pub fn transfer_backoff(from: &Account, to: &Account, amount: i64) {
+    // One account would be "taken" by our own first lock on every try.
+    assert_ne!(from.id, to.id, "a transfer needs two different accounts");
     loop {
         let mut from_balance = from.balance.lock().unwrap();
-        if let Ok(mut to_balance) = to.balance.try_lock() {
-            *from_balance -= amount;
-            *to_balance += amount;
-            return;
+        match to.balance.try_lock() {
+            Ok(mut to_balance) => {
+                *from_balance -= amount;
+                *to_balance += amount;
+                return;
+            }
+            Err(TryLockError::WouldBlock) => {} // taken: back off, try again
+            // Poisoned is not "busy": retrying would never succeed. Let go
+            // of `from` first, so our panic does not poison it too.
+            Err(TryLockError::Poisoned(poisoned)) => {
+                drop(from_balance);
+                panic!("{poisoned}")
+            }
         }
         drop(from_balance);
         thread::yield_now(); // back off: give the other thread a chance
@@ -139,6 +150,34 @@ mod tests {
     fn transfer_to_itself_is_refused() {
         let a = Account::new(1, 50);
         transfer(&a, &a, 1);
+    }
+
+    #[test]
+    fn backoff_transfer_to_itself_is_refused_not_retried_forever() {
+        let refused = within_deadline(|| {
+            let a = Account::new(1, 50);
+            std::panic::catch_unwind(|| transfer_backoff(&a, &a, 1)).unwrap_err()
+        });
+        assert_eq!(
+            refused.downcast_ref::<String>().unwrap(),
+            "assertion `left != right` failed: a transfer needs two different accounts\n  left: 1\n right: 1"
+        );
+    }
+
+    #[test]
+    fn backoff_transfer_to_a_poisoned_account_panics_instead_of_spinning() {
+        let message = within_deadline(|| {
+            let (a, b) = (Account::new(1, 50), Account::new(2, 50));
+            let _ = std::panic::catch_unwind(|| {
+                let _guard = b.balance.lock().unwrap();
+                panic!("a panic while b is locked poisons it");
+            });
+            let err = std::panic::catch_unwind(|| transfer_backoff(&a, &b, 1)).unwrap_err();
+            // The money stayed where it was, and `a` is not poisoned.
+            assert_eq!(*a.balance.lock().unwrap(), 50);
+            err.downcast_ref::<String>().cloned().unwrap()
+        });
+        assert_eq!(message, "poisoned lock: another task failed inside");
     }
 }
 

@@ -1,0 +1,42 @@
+//! A `compare_exchange` loop that retries with the value it read before the
+//! loop: once another thread moved `next` on, it never succeeds. Real
+//! threads usually catch it; when they happen not to race, loom does.
+//! expect: retry with the value that `compare_exchange` returned
+//! never: Condvar
+
+use crate::sync::atomic::AtomicU64;
+use crate::sync::atomic::Ordering::Relaxed;
+use std::ops::Range;
+
+/// Hands out the ids of a range, each exactly once, to any number of
+/// threads, and then `None` for ever: it never wraps around to ids it
+/// already gave.
+pub struct IdAllocator {
+    /// The next id to hand out; `end` once they are all gone.
+    next: AtomicU64,
+    /// One past the last id.
+    end: u64,
+}
+
+impl IdAllocator {
+    /// An allocator for the ids `ids.start`, `ids.start + 1`, … up to, not
+    /// including, `ids.end`.
+    pub fn new(ids: Range<u64>) -> IdAllocator {
+        IdAllocator { next: AtomicU64::new(ids.start), end: ids.end }
+    }
+
+    /// The next unused id, or `None` once every id of the range was handed out.
+    pub fn next_id(&self) -> Option<u64> {
+        let next = self.next.load(Relaxed);
+        loop {
+            if next >= self.end {
+                return None;
+            }
+            // Retries with the value read before the loop, for ever once
+            // another thread has moved `next` on.
+            if self.next.compare_exchange(next, next + 1, Relaxed, Relaxed).is_ok() {
+                return Some(next);
+            }
+        }
+    }
+}
