@@ -22,7 +22,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -55,9 +55,6 @@ process.stdin.on('end', () => {
 });
 "#;
 
-/// Exercises checked at once (two cores; the server has a run slot per core).
-const WORKERS: usize = 2;
-
 /// The step.
 pub fn check() -> Result<()> {
     cmd::step("Exercise workbench: the page's bundles, checked through the local playground");
@@ -75,26 +72,17 @@ pub fn check() -> Result<()> {
     let runner = Arc::new(exercises::check::runner()?);
     let server = Running::start(Config::new(book.clone(), 0), runner.clone())?;
     println!("local playground on http://{} (book: {})", server.addr(), book.display());
-    let queue = Mutex::new(list.iter());
-    let failures = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..WORKERS {
-            s.spawn(|| {
-                loop {
-                    let Some(exercise) = queue.lock().expect("queue").next() else { return };
-                    let t = Instant::now();
-                    match check_one(exercise, &runner, server.addr(), &book) {
-                        Ok(()) => println!("  {:<12} ok ({:.1} s)", exercise.id, t.elapsed().as_secs_f64()),
-                        Err(e) => {
-                            println!("  {:<12} FAILED: {e:#}", exercise.id);
-                            failures.lock().expect("failures").push(exercise.id.clone());
-                        }
-                    }
-                }
-            });
+    let results = crate::parallel::map(&list, |exercise| {
+        let t = Instant::now();
+        let result = check_one(exercise, &runner, server.addr(), &book);
+        match &result {
+            Ok(()) => println!("  {:<12} ok ({:.1} s)", exercise.id, t.elapsed().as_secs_f64()),
+            Err(e) => println!("  {:<12} FAILED: {e:#}", exercise.id),
         }
+        result
     });
-    let failures = failures.into_inner().expect("failures");
+    let failures: Vec<&str> =
+        list.iter().zip(&results).filter(|(_, r)| r.is_err()).map(|(e, _)| e.id.as_str()).collect();
     if !failures.is_empty() {
         bail!(
             "the workbench of {} does not check what the terminal checks (see above; \
