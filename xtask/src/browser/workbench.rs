@@ -185,6 +185,10 @@ async fn solve_counter(b: &Browser) -> Result<Outcome> {
     ensure!(again.verdict == "solved", "checked again: {again:?}");
     let saved = stored(b, "counter").await?.context("nothing saved for counter")?;
     ensure!(saved["solved"].is_string(), "the solved date is not saved: {saved}");
+    // Earned: after a pass, one click shows the solution, no confirmation.
+    click(b, ".fl-wb-show-solution").await?;
+    let shown: bool = js(b, "return !document.querySelector('.fl-wb-solution').hidden;", vec![]).await?;
+    ensure!(shown, "after a passing check, one click on Show the solution did not show it");
 
     open_progress(b).await?;
     let (state, text) = progress_row(b, "counter").await?;
@@ -192,7 +196,7 @@ async fn solve_counter(b: &Browser) -> Result<Outcome> {
     let errors = console_errors(b).await?;
     ensure!(errors.is_empty(), "console errors: {errors:?}");
     ok(format!(
-        "click to verdict, both halves: {} ms compiling, {} ms already compiled; progress: {text:?}",
+        "click to verdict, both halves: {} ms compiling, {} ms already compiled; the solution in one click; progress: {text:?}",
         solved.ms, again.ms
     ))
 }
