@@ -35,9 +35,10 @@ use serde_json::{Value, json};
 use crate::exercises::{self, Exercise};
 use crate::{cmd, tools};
 
-/// Runs the page's script under node: each job is `{op, …}`, answered in order.
+/// Runs the page's script under node: each job is `{op, …}`, answered in
+/// order. Written to [`jobs_script`] by the step.
 const NODE_JOBS: &str = r#"
-const wb = require(process.argv[1]);
+const wb = require(require('path').resolve(process.argv[2]));
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => (input += d));
@@ -69,6 +70,7 @@ pub fn check() -> Result<()> {
         let data = serde_json::to_string(&super::workbench_data(exercise)?)?;
         fs::write(book.join(DATA_DIR).join(format!("{}.json", exercise.id)), data)?;
     }
+    fs::write(jobs_script(), NODE_JOBS).with_context(|| format!("writing {}", jobs_script().display()))?;
     let runner = Arc::new(exercises::check::runner()?);
     let server = Running::start(Config::new(book.clone(), 0), runner.clone())?;
     println!("local playground on http://{} (book: {})", server.addr(), book.display());
@@ -225,11 +227,16 @@ fn rename_first_function(source: &str) -> Option<String> {
     Some(format!("{}{}_renamed{}", &source[..at], &source[at..at + len], &source[at + len..]))
 }
 
-/// The page script's answers to `jobs`.
+/// Where the step writes [`NODE_JOBS`].
+fn jobs_script() -> std::path::PathBuf {
+    crate::paths::target_dir().join("workbench-check").join("node-jobs.js")
+}
+
+/// The page script's answers to `jobs` (JSON on node's stdin).
 fn node(jobs: &[Value]) -> Result<Vec<Value>> {
-    let script = crate::paths::root().join("theme").join("workbench-core.js");
     let mut cmd = cmd::in_root("node");
-    cmd.arg("-e").arg(NODE_JOBS).arg("--").arg(&script);
+    cmd.arg(jobs_script()).arg("theme/workbench-core.js");
+    cmd::echo(&cmd);
     cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
     let mut child = cmd.spawn().context("could not start node")?;
     let input = serde_json::to_vec(jobs)?;
