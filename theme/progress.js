@@ -248,3 +248,129 @@
         if (event.key === null || event.key.startsWith(core.PUZZLE_PREFIX)) render();
     });
 })();
+
+// The exercises' part of the progress page: the exercises that
+// `cargo xtask progress-data` listed (#fl-exercise-data), each with what
+// this browser saved for it (theme/workbench.js saves `fearless-exercise:<id>`).
+(function exerciseProgress() {
+    'use strict';
+    const core = window.FearlessReader;
+    const host = document.getElementById('fl-exercise-progress');
+    const dataElement = document.getElementById('fl-exercise-data');
+    if (!core || !host || !dataElement) return;
+
+    let exercises;
+    try {
+        exercises = JSON.parse(dataElement.textContent);
+    } catch (_) {
+        host.textContent = 'The list of exercises in this page is damaged; rebuild the book.';
+        return;
+    }
+    const storage = core.browserStorage(window);
+    const root = typeof path_to_root === 'string' ? path_to_root : '';
+    const ids = exercises.map((e) => e.id);
+
+    function el(tag, attrs, children) {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attrs || {})) {
+            if (name === 'text') node.textContent = value;
+            else node.setAttribute(name, value);
+        }
+        for (const child of children || []) node.append(child);
+        return node;
+    }
+
+    function day(iso) {
+        const date = new Date(iso);
+        return date.toLocaleDateString('en', { year: 'numeric', month: 'long', day: 'numeric' });
+    }
+
+    function statusText(status) {
+        switch (status.state) {
+            case 'solved':
+                return '✓ solved on ' + day(status.solved);
+            case 'started': {
+                if (status.scenarios) return 'in progress — the scenarios pass (' + day(status.scenarios) + '); the loom models run on your machine';
+                const parts = [];
+                if (status.edited) parts.push('code saved');
+                if (status.hints) parts.push(status.hints + (status.hints === 1 ? ' hint' : ' hints') + ' opened');
+                return 'in progress' + (parts.length ? ' (' + parts.join(', ') + ')' : '');
+            }
+            case 'unreadable':
+                return 'saved data unreadable — reset it';
+            default:
+                return 'not started';
+        }
+    }
+
+    function render() {
+        host.replaceChildren();
+        if (!storage) {
+            host.append(el('p', { class: 'fl-progress-empty', text: 'This browser does not let the course use local storage, so no exercise is saved.' }));
+            return;
+        }
+        const summary = core.exerciseSummary(storage, ids);
+        host.append(
+            el('p', {
+                id: 'fl-exercise-summary',
+                class: summary.saved === 0 ? 'fl-progress-empty' : '',
+                text:
+                    summary.saved === 0
+                        ? 'No exercise started yet: each of the ' + ids.length + ' exercise pages has an editor with a Check button.'
+                        : 'You have solved ' + summary.solved + ' of ' + summary.exercises + ' exercises' +
+                          (summary.started ? ' and started ' + summary.started + ' more' : '') + '.',
+            })
+        );
+        const rows = exercises.map(function (exercise) {
+            const status = core.exerciseStatus(storage, exercise.id);
+            const action = el('td', {});
+            if (status.state !== 'none') {
+                const reset = el('button', { type: 'button', class: 'fl-reset-exercise', 'data-exercise': exercise.id, text: 'Reset' });
+                reset.setAttribute('aria-label', 'Reset ' + exercise.title + ': forget its code, hints and verdict');
+                reset.addEventListener('click', function () {
+                    core.resetExercise(storage, exercise.id);
+                    render();
+                });
+                action.append(reset);
+            }
+            return el('tr', { 'data-exercise': exercise.id, 'data-state': status.state }, [
+                el('td', {}, [el('a', { href: root + exercise.page, text: exercise.title })]),
+                el('td', { text: exercise.difficulty }),
+                el('td', { class: 'fl-status' + (status.state === 'solved' ? ' fl-done' : ''), text: statusText(status) }),
+                action,
+            ]);
+        });
+        host.append(
+            el('table', { class: 'fl-progress-table' }, [
+                el('thead', {}, [el('tr', {}, [el('th', { text: 'Exercise' }), el('th', { text: 'Difficulty' }), el('th', { text: 'Status' }), el('th', {})])]),
+                el('tbody', {}, rows),
+            ])
+        );
+        if (summary.saved > 0) {
+            // Two clicks, no dialog, as for the quizzes: the second within 5 s confirms.
+            const button = el('button', { type: 'button', id: 'fl-reset-all-exercises', text: 'Reset all exercises' });
+            let armed = null;
+            button.addEventListener('click', function () {
+                if (armed === null) {
+                    button.textContent = 'Click again to forget every exercise';
+                    button.classList.add('fl-armed');
+                    armed = setTimeout(function () {
+                        armed = null;
+                        button.textContent = 'Reset all exercises';
+                        button.classList.remove('fl-armed');
+                    }, 5000);
+                    return;
+                }
+                clearTimeout(armed);
+                for (const id of ids) core.resetExercise(storage, id);
+                render();
+            });
+            host.append(el('p', {}, [button]));
+        }
+    }
+
+    render();
+    window.addEventListener('storage', function (event) {
+        if (event.key === null || event.key.startsWith(core.EXERCISE_PREFIX)) render();
+    });
+})();

@@ -355,6 +355,131 @@
         return { puzzles: ids.length, solved: solved, started: started, saved: saved };
     }
 
+    // ------------------------------------------------------------- exercises
+
+    const EXERCISE_PREFIX = 'fearless-exercise:';
+    const EXERCISE_VERSION = 1;
+
+    /** A date as saved: an ISO string, or null. */
+    function isDate(value) {
+        return value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
+    }
+
+    /**
+     * An exercise's saved state (theme/workbench.js), or null when nothing
+     * usable is stored: `{starter, code, hints, checked, scenarios, solved}`.
+     * `starter` is the hash of the starter the code was written from (null
+     * with no code); `code` the learner's file, or null; `hints` how many
+     * hints were revealed; `checked` when it was last checked; `scenarios`
+     * when the scenarios first passed where the models could not run (the
+     * published site); `solved` when every scenario and model first passed.
+     */
+    function loadExercise(storage, id) {
+        const raw = safeGet(storage, EXERCISE_PREFIX + id);
+        if (raw === null || raw === undefined) return null;
+        let value;
+        try {
+            value = JSON.parse(raw);
+        } catch (_) {
+            return null;
+        }
+        if (
+            !value ||
+            typeof value !== 'object' ||
+            value.v !== EXERCISE_VERSION ||
+            !(value.code === null || typeof value.code === 'string') ||
+            !(value.starter === null || typeof value.starter === 'string') ||
+            !Number.isInteger(value.hints) ||
+            value.hints < 0 ||
+            !isDate(value.checked) ||
+            !isDate(value.scenarios) ||
+            !isDate(value.solved)
+        ) {
+            return null;
+        }
+        return {
+            starter: value.starter,
+            code: value.code,
+            hints: value.hints,
+            checked: value.checked,
+            scenarios: value.scenarios,
+            solved: value.solved,
+        };
+    }
+
+    /** A fresh state: nothing done yet. */
+    function newExercise() {
+        return { starter: null, code: null, hints: 0, checked: null, scenarios: null, solved: null };
+    }
+
+    /**
+     * The code to put in the editor from a saved state, given the current
+     * starter: `{code}` (null: the starter), and `stale` when code was saved
+     * for another version of the starter — it is never restored into an
+     * exercise it was not written for.
+     */
+    function exerciseCode(saved, starter) {
+        if (!saved || saved.code === null || saved.code.trim() === '' || saved.code === starter) {
+            return { code: null, stale: false };
+        }
+        if (saved.starter !== hashText(starter)) return { code: null, stale: true };
+        return { code: saved.code, stale: false };
+    }
+
+    /**
+     * Saves an exercise's state; `code` equal to the starter (or blank) is
+     * saved as no code. False when storage refused (the page works on).
+     */
+    function saveExercise(storage, id, state, starter) {
+        const code = typeof state.code === 'string' && state.code.trim() !== '' && state.code !== starter ? state.code : null;
+        const value = {
+            v: EXERCISE_VERSION,
+            starter: code === null ? null : hashText(starter),
+            code: code,
+            hints: Number.isInteger(state.hints) && state.hints > 0 ? state.hints : 0,
+            checked: state.checked || null,
+            scenarios: state.scenarios || null,
+            solved: state.solved || null,
+        };
+        return safeSet(storage, EXERCISE_PREFIX + id, JSON.stringify(value));
+    }
+
+    /** Forgets an exercise: its page starts afresh. */
+    function resetExercise(storage, id) {
+        return safeRemove(storage, EXERCISE_PREFIX + id);
+    }
+
+    /**
+     * An exercise's status for the progress page: `{state: 'none'}`,
+     * `{state: 'solved', solved}` (the date), `{state: 'started', scenarios,
+     * edited, hints}` or `{state: 'unreadable'}`.
+     */
+    function exerciseStatus(storage, id) {
+        const raw = safeGet(storage, EXERCISE_PREFIX + id);
+        if (raw === null || raw === undefined) return { state: 'none' };
+        const saved = loadExercise(storage, id);
+        if (!saved) return { state: 'unreadable' };
+        if (saved.solved) return { state: 'solved', solved: saved.solved };
+        if (saved.code !== null || saved.hints > 0 || saved.checked || saved.scenarios) {
+            return { state: 'started', scenarios: saved.scenarios, edited: saved.code !== null, hints: saved.hints };
+        }
+        return { state: 'none' };
+    }
+
+    /** Totals over exercise ids: solved, started, saved at all. */
+    function exerciseSummary(storage, ids) {
+        let solved = 0;
+        let started = 0;
+        let saved = 0;
+        for (const id of ids) {
+            const status = exerciseStatus(storage, id);
+            if (status.state !== 'none') saved += 1;
+            if (status.state === 'solved') solved += 1;
+            if (status.state === 'started') started += 1;
+        }
+        return { exercises: ids.length, solved: solved, started: started, saved: saved };
+    }
+
     // ------------------------------------------------- play.rust-lang.org
 
     /**
@@ -450,6 +575,14 @@
         resetPuzzle: resetPuzzle,
         puzzleStatus: puzzleStatus,
         puzzleSummary: puzzleSummary,
+        EXERCISE_PREFIX: EXERCISE_PREFIX,
+        loadExercise: loadExercise,
+        newExercise: newExercise,
+        exerciseCode: exerciseCode,
+        saveExercise: saveExercise,
+        resetExercise: resetExercise,
+        exerciseStatus: exerciseStatus,
+        exerciseSummary: exerciseSummary,
         withoutLoomOnlyItems: withoutLoomOnlyItems,
         cratesMissingOnPlayground: cratesMissingOnPlayground,
         playgroundUrl: playgroundUrl,

@@ -1,7 +1,8 @@
 //! Exercise `store` (hard): a thread-safe type that owns its lock and never
 //! lets its data escape.
 //!
-//! Chapter: Sharing a mutex (`src/mutex/sharing.md`).
+//! Chapter: An in-memory cache (`src/real-world/cache.md`); see also
+//! Sharing a mutex (`src/mutex/sharing.md`).
 //! Check your work with `cargo xtask exercises store`.
 
 use crate::sync::{Arc, Mutex};

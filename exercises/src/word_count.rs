@@ -1,7 +1,7 @@
 //! Exercise `word-count` (medium): threads update one shared `HashMap`.
 //!
-//! Chapter: The shared counter (`src/shared-state/counter.md`); see also
-//! Sharing a mutex (`src/mutex/sharing.md`).
+//! Chapter: Lost updates (`src/shared-state/lost-updates.md`); see also
+//! The shared counter (`src/shared-state/counter.md`).
 //! Check your work with `cargo xtask exercises word-count`.
 
 use crate::sync::Mutex;

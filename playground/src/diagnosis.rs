@@ -15,7 +15,10 @@
 
 use std::fmt::Write as _;
 
+use serde::{Deserialize, Serialize};
+
 use crate::deadlock::{DeadlockReport, WaitKind};
+use crate::limits::LimitHit;
 use crate::types::{Activity, Exit, ProcessOutput, seconds};
 
 /// The first line of a bundle's tail: `// @bundle-learner exercises/src/bank.rs`.
@@ -108,15 +111,48 @@ impl SourceMap {
     }
 }
 
+/// The words of [`compile_errors`], in one place: the page's workbench
+/// formats rustc's output from play.rust-lang.org with the same words (they
+/// travel in the book's `workbench/<id>.json`), and `cargo xtask test`
+/// checks that both formatters agree on real compile errors. `{file}` and
+/// `{n}` are filled in; `{s}` is `s` unless `{n}` is 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompileWords {
+    /// Before rustc's first error (its lines follow, indented by 4).
+    pub first: String,
+    /// When rustc's output holds no error line: before all of it.
+    pub unparsed: String,
+    /// After the error, when it is in a file of the checker's: `{file}`.
+    pub outside: String,
+    /// After the error, when there are more: `{n}` more error`{s}`.
+    pub more: String,
+}
+
+impl Default for CompileWords {
+    fn default() -> CompileWords {
+        CompileWords {
+            first: "Your code does not compile yet. rustc's first error:\n\n".into(),
+            unparsed: "It does not compile; rustc said:\n\n".into(),
+            outside:
+                "\nThe error is in the checker's code ({file}), which calls yours: did a function's name, \
+                      parameters or return type change? Keep the signatures the starter gave you.\n"
+                    .into(),
+            more: "\n({n} more error{s}; fix the first one first, it often causes the rest.)\n".into(),
+        }
+    }
+}
+
 /// rustc's first error, with its location in the learner's file, and how
 /// many more there are. Warnings are left out.
 pub fn compile_errors(stderr: &str, map: &SourceMap) -> String {
+    let words = CompileWords::default();
     let blocks = diagnostics(stderr);
     let errors: Vec<&String> = blocks.iter().filter(|b| b.starts_with("error")).collect();
     let Some(first) = errors.first() else {
-        return format!("It does not compile; rustc said:\n\n{}", indent(stderr.trim_end()));
+        return format!("{}{}", words.unparsed, indent(stderr.trim_end()));
     };
-    let mut out = String::from("Your code does not compile yet. rustc's first error:\n\n");
+    let mut out = words.first.clone();
     let mut outside = None;
     for line in first.lines() {
         let (text, place) = rewrite_arrow(line, map);
@@ -129,43 +165,42 @@ pub fn compile_errors(stderr: &str, map: &SourceMap) -> String {
         let _ = writeln!(out, "    {text}");
     }
     if let Some(file) = outside {
-        let _ = write!(
-            out,
-            "\nThe error is in the checker's code ({file}), which calls yours: did a function's name, \
-             parameters or return type change? Keep the signatures the starter gave you.\n"
-        );
+        out.push_str(&words.outside.replace("{file}", &file));
     }
     if errors.len() > 1 {
-        let _ = write!(
-            out,
-            "\n({} more error{}; fix the first one first, it often causes the rest.)\n",
-            errors.len() - 1,
-            if errors.len() == 2 { "" } else { "s" }
+        let n = errors.len() - 1;
+        out.push_str(
+            &words.more.replace("{n}", &n.to_string()).replace("{s}", if n == 1 { "" } else { "s" }),
         );
     }
     out
 }
 
 /// rustc's stderr split into diagnostics (each starts at an unindented
-/// `error`/`warning` line), without the closing "aborting" summary.
+/// `error`/`warning` line), without rustc's and cargo's closing summaries
+/// (play.rust-lang.org builds with cargo) or cargo's progress lines.
 fn diagnostics(stderr: &str) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
+    let mut open = false;
     for line in stderr.lines() {
-        let starts = line.starts_with("error") || line.starts_with("warning");
-        if starts {
-            if line.starts_with("error: aborting due to")
+        if line.starts_with("error") || line.starts_with("warning") {
+            open = !(line.starts_with("error: aborting due to")
+                || line.starts_with("error: could not compile")
                 || line.starts_with("warning: ") && line.ends_with("emitted")
-            {
-                continue;
+                || line.starts_with("warning: `") && line.contains(" generated "));
+            if open {
+                blocks.push(String::new());
             }
-            blocks.push(String::new());
         }
-        if let Some(block) = blocks.last_mut() {
+        if line.starts_with("For more information about") {
+            open = false;
+        }
+        if open && let Some(block) = blocks.last_mut() {
             block.push_str(line);
             block.push('\n');
         }
     }
-    blocks.retain(|b| !b.starts_with("error: aborting") && !b.trim().is_empty());
+    blocks.retain(|b| !b.trim().is_empty());
     blocks
 }
 
@@ -198,11 +233,13 @@ pub fn running_check(stdout: &str) -> Option<&str> {
 /// when the program's own report says it all (it passed, or printed a
 /// failed check's explanation).
 pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> {
-    let explained = run.stdout.lines().any(|l| l.starts_with(FAILED_MARK));
+    // Explained: the program said what failed, and was not stopped in the
+    // middle of a check afterwards.
+    let check = running_check(&run.stdout);
+    let explained = run.stdout.lines().any(|l| l.starts_with(FAILED_MARK)) && check.is_none();
     if run.exit.success() || (explained && !matches!(run.exit, Exit::Deadlock(_))) {
         return None;
     }
-    let check = running_check(&run.stdout);
     let during = check.map(|c| format!("✗ {c}\n")).unwrap_or_default();
     let text = match &run.exit {
         Exit::Deadlock(report) => explain_deadlock(report, map),
@@ -239,16 +276,25 @@ pub fn unexplained_exit(run: &ProcessOutput, map: &SourceMap) -> Option<String> 
 
 /// A deadlock report in the learner's words: the runner's report (who waits
 /// where, with each line quoted) with every place mapped back to the file a
-/// person knows, then what that pattern of waits means.
+/// person knows, then what that pattern of waits means. The checker's own
+/// threads (the harness's `main`, waiting for the scenario to end) are left
+/// out, and so are the checker's frames in the other threads.
 pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
     let mut report = report.clone();
     let in_bundle = |file: &str| file == "src/main.rs" || file == "main.rs";
+    let internal = |f: &crate::deadlock::Frame| in_bundle(&f.file) && map.is_internal(f.line);
+    let checkers = |t: &crate::deadlock::BlockedThread| !t.frames.is_empty() && t.frames.iter().all(internal);
+    let before = report.threads.len();
+    if report.threads.iter().any(|t| !checkers(t)) {
+        report.threads.retain(|t| !checkers(t));
+    }
+    let left_out = before - report.threads.len();
     for thread in &mut report.threads {
-        // The checker's own frames (its harness waiting for a scenario) say
-        // nothing to the learner; a thread that has only those keeps its
-        // innermost one, so it still says where it waits.
+        // A thread that has only the checker's frames (when every thread
+        // is the checker's) keeps its innermost one, so it still says where
+        // it waits.
         let innermost = thread.frames.first().cloned();
-        thread.frames.retain(|f| !(in_bundle(&f.file) && map.is_internal(f.line)));
+        thread.frames.retain(|f| !internal(f));
         if thread.frames.is_empty()
             && let Some(frame) = innermost
         {
@@ -262,6 +308,19 @@ pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
                 frame.line = line;
             }
         }
+    }
+    let mut text = report.to_string();
+    if left_out > 0 {
+        // The report's first line counts every thread of the program; the
+        // learner sees only the threads that run their code.
+        let headline = match report.threads.len() {
+            1 => "Deadlock: the thread running your code is asleep, and nothing can wake it.".to_string(),
+            n => format!(
+                "Deadlock: all {n} threads running your code are asleep, and none can wake the others."
+            ),
+        };
+        let rest = text.split_once('\n').map_or("", |(_, rest)| rest).to_string();
+        text = format!("{headline}\n{rest}");
     }
     let count = |kind: WaitKind| report.threads.iter().filter(|t| t.waits_for == kind).count();
     let why = match (count(WaitKind::Lock), count(WaitKind::Condvar)) {
@@ -281,7 +340,18 @@ pub fn explain_deadlock(report: &DeadlockReport, map: &SourceMap) -> String {
         }
         _ => "Every thread waits for another one.",
     };
-    format!("{report}\n{why}")
+    format!("{text}\n{why}")
+}
+
+/// What a limit the runner enforced adds to [`unexplained_exit`], when it
+/// is not already said: the memory, thread and file size limits (the time
+/// and output limits are explained there).
+pub fn limit_note(limit: &LimitHit) -> Option<String> {
+    if matches!(limit.name, "time" | "output" | "compile time") {
+        return None;
+    }
+    let hint = limit.hint.as_deref().map(|h| format!(" {h}")).unwrap_or_default();
+    Some(format!("  It ran into the checker's {} limit ({}).{hint}\n", limit.name, limit.value))
 }
 
 fn stderr_tail(stderr: &str) -> String {

@@ -7,12 +7,15 @@
 //!   [`sandbox`]: who a program runs as and where; [`cache`]: the bounded
 //!   binary cache; [`deadlock`]: the deadlock detector; [`wait`]: bounded
 //!   polling (xtask's waits use it too);
+//! - [`exercise`]: checking an exercise's bundle, half by half;
+//!   [`diagnosis`]: what only the runner knows about it, in words;
 //! - [`server`]: the local playground server.
 
 pub mod cache;
 pub mod deadlock;
 pub mod deps;
 pub mod diagnosis;
+pub mod exercise;
 pub mod limits;
 pub mod process;
 pub mod runner;

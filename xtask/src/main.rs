@@ -20,6 +20,7 @@ mod takeaway;
 mod test;
 mod tools;
 mod wait;
+mod workbench;
 
 use clap::{Parser, Subcommand};
 
@@ -63,6 +64,10 @@ enum Command {
     /// The exercises: list them with your progress, or check one
     /// (`cargo xtask exercises counter`) and get its failures explained.
     Exercises(exercises::Args),
+    /// Check the exercise pages' workbench: its bundles are the checker's,
+    /// solutions pass and starters fail through the local playground, and
+    /// the page words compile errors as the terminal does (part of `test`).
+    Workbench,
     /// mdBook preprocessor (book.toml runs it): lists the quizzes on the
     /// progress page and links every quiz to it.
     #[command(hide = true)]
@@ -110,6 +115,7 @@ fn main() {
         Command::Programs => programs::check(),
         Command::Links => links::check(),
         Command::Exercises(args) => exercises::command(args),
+        Command::Workbench => workbench::check(),
         Command::ProgressData { args } => reader::preprocessor(&args),
         Command::Puzzles { no_loom } => puzzles::command(no_loom),
         Command::PuzzlesData { args } => puzzles::preprocessor(&args),

@@ -67,6 +67,7 @@ pub fn preprocessor(args: &[String]) -> Result<()> {
         if !filled {
             bail!("progress-data: src/{PROGRESS_PAGE} must contain the line\n{PROGRESS_MARKER}");
         }
+        crate::workbench::preprocess(&input.src_dir(), book)?;
         eprintln!(
             "progress-data: {quizzes} quizzes in {} chapters listed on the progress page",
             chapters.len()

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::{
     bench, book, browser, cmd, exercises, links, programs, puzzles, quizzes, reader, snippets, takeaway,
-    tools,
+    tools, workbench,
 };
 
 /// One check.
@@ -27,6 +27,7 @@ const CHECKS: &[Check] = &[
     Check { name: "loom model checks", slow: true, run: loom },
     Check { name: "exercises", slow: false, run: exercises::check_solutions },
     Check { name: "fault corpus", slow: true, run: exercises::check_corpus },
+    Check { name: "exercise workbench", slow: false, run: workbench::check },
     Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
     Check { name: "benchmark claims", slow: false, run: bench::check },
     Check { name: "reader scripts", slow: false, run: reader::check_scripts },

@@ -25,6 +25,8 @@ pub enum ApiError {
     Unreadable(StatusCode, String),
     /// Bad JSON or a bad field (400).
     BadRequest(String),
+    /// Nothing of that name here, e.g. an exercise the book lacks (404).
+    NotFound(String),
     /// Every run slot stayed taken for the queue timeout (503 + Retry-After).
     Busy { retry_after: Duration },
     /// The runner failed (500).
@@ -40,6 +42,7 @@ impl ApiError {
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unreadable(status, _) => *status,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -57,6 +60,7 @@ impl fmt::Display for ApiError {
             ApiError::NotJson => write!(f, "send the request as Content-Type: application/json"),
             ApiError::Unreadable(_, why) => write!(f, "could not read the request: {why}"),
             ApiError::BadRequest(why) => write!(f, "bad request: {why}"),
+            ApiError::NotFound(why) => write!(f, "{why}"),
             ApiError::Busy { .. } => {
                 write!(f, "the playground is busy running other snippets; try again in a few seconds")
             }

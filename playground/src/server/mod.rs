@@ -1,8 +1,10 @@
 //! The local playground server: the built book plus a play.rust-lang.org
-//! compatible API (`POST /evaluate.json`, `GET|POST /meta/crates`) on one
-//! origin, bound to 127.0.0.1. See the crate's README for the threat model.
+//! compatible API (`POST /evaluate.json`, `GET|POST /meta/crates`) and the
+//! exercise workbench's `POST /exercise/check` on one origin, bound to
+//! 127.0.0.1. See the crate's README for the threat model.
 
 mod error;
+mod exercise;
 mod guard;
 mod wire;
 
@@ -27,11 +29,16 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 pub use error::ApiError;
+pub use exercise::{ExerciseCheckRequest, ExerciseCheckResponse};
 pub use guard::host_allowed;
 pub use wire::{CrateInfo, CratesResponse, EvaluateRequest, EvaluateResponse};
 
 use crate::runner::Execute;
 use crate::types::Request;
+
+/// The path of the workbench's check (local only: play.rust-lang.org has no
+/// such route, and no loom).
+pub const EXERCISE_CHECK_PATH: &str = "/exercise/check";
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -65,6 +72,7 @@ impl Config {
 
 struct AppState {
     runner: Arc<dyn Execute>,
+    book_dir: PathBuf,
     permits: Semaphore,
     queue_timeout: Duration,
     body_limit: usize,
@@ -86,6 +94,7 @@ impl Bound {
         let port = listener.local_addr()?.port();
         let state = Arc::new(AppState {
             runner,
+            book_dir: config.book_dir.clone(),
             permits: Semaphore::new(config.max_concurrent.max(1)),
             queue_timeout: config.queue_timeout,
             body_limit: config.body_limit,
@@ -94,6 +103,7 @@ impl Bound {
         let api = Router::new()
             .route("/evaluate.json", post(evaluate).fallback(method_not_allowed))
             .route("/meta/crates", any(meta_crates))
+            .route(EXERCISE_CHECK_PATH, post(exercise_check).fallback(exercise_method_not_allowed))
             .layer(DefaultBodyLimit::max(config.body_limit));
         let static_files = ServeDir::new(&config.book_dir).append_index_html_on_directories(true);
         let app = api
@@ -223,6 +233,10 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed("use POST with a JSON body for /evaluate.json")
 }
 
+async fn exercise_method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed("use POST with a JSON body for /exercise/check")
+}
+
 async fn meta_crates(State(state): State<Arc<AppState>>, method: Method) -> Response {
     if method != Method::GET && method != Method::POST {
         return ApiError::MethodNotAllowed("use GET or POST for /meta/crates").into_response();
@@ -234,31 +248,64 @@ async fn meta_crates(State(state): State<Arc<AppState>>, method: Method) -> Resp
     resp
 }
 
+/// The body as JSON of type `T`: over the limit, not JSON, or malformed,
+/// each gets its own clear error.
+fn read_json<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge { limit_bytes: state.body_limit },
+        status => ApiError::Unreadable(status, rejection.to_string()),
+    })?;
+    if !guard::is_json(headers) {
+        return Err(ApiError::NotJson);
+    }
+    serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+/// Runs `job` on a blocking thread once a run slot is free.
+async fn with_permit<T: Send + 'static>(
+    state: &AppState,
+    job: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let permit = match tokio::time::timeout(state.queue_timeout, state.permits.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        _ => return Err(ApiError::Busy { retry_after: Duration::from_secs(2) }),
+    };
+    let outcome = tokio::task::spawn_blocking(job).await;
+    drop(permit);
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(ApiError::Internal(format!("{e:#}"))),
+        Err(_) => Err(ApiError::Internal("a bug: the runner panicked".into())),
+    }
+}
+
 async fn evaluate(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<axum::Json<EvaluateResponse>, ApiError> {
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge { limit_bytes: state.body_limit },
-        status => ApiError::Unreadable(status, rejection.to_string()),
-    })?;
-    if !guard::is_json(&headers) {
-        return Err(ApiError::NotJson);
-    }
-    let request: EvaluateRequest =
-        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let request: EvaluateRequest = read_json(&state, &headers, body)?;
     let req = Request::try_from(request)?;
-    let permit = match tokio::time::timeout(state.queue_timeout, state.permits.acquire()).await {
-        Ok(Ok(permit)) => permit,
-        _ => return Err(ApiError::Busy { retry_after: Duration::from_secs(2) }),
-    };
     let runner = Arc::clone(&state.runner);
-    let outcome = tokio::task::spawn_blocking(move || runner.execute(&req)).await;
-    drop(permit);
-    match outcome {
-        Ok(Ok(report)) => Ok(axum::Json(EvaluateResponse::from(&report))),
-        Ok(Err(e)) => Err(ApiError::Internal(format!("{e:#}"))),
-        Err(_) => Err(ApiError::Internal("a bug: the runner panicked".into())),
-    }
+    let report = with_permit(&state, move || runner.execute(&req)).await?;
+    Ok(axum::Json(EvaluateResponse::from(&report)))
+}
+
+async fn exercise_check(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<ExerciseCheckResponse>, ApiError> {
+    let request: ExerciseCheckRequest = read_json(&state, &headers, body)?;
+    let data = exercise::load(&state.book_dir, &request.id)?;
+    let code = crate::exercise::assemble(&request.code, &data.tail);
+    let runner = Arc::clone(&state.runner);
+    let half = request.half;
+    let verdict =
+        with_permit(&state, move || crate::exercise::check_half(runner.as_ref(), half, &code)).await?;
+    Ok(axum::Json(ExerciseCheckResponse::new(&request.id, &verdict)))
 }

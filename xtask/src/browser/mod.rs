@@ -36,6 +36,7 @@ test_files! {
     keyboard,
     puzzles,
     deadlock,
+    workbench,
 }
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};

@@ -7,42 +7,19 @@
 //!
 //! The tail (everything after the learner's file) depends on the exercise
 //! only, so another front end (the page's workbench) can append the same
-//! tail to whatever the learner typed. Marker comments name the file each
-//! part came from; `playground::diagnosis::SourceMap` reads them back.
+//! tail to whatever the learner typed: the book publishes it in
+//! `workbench/<id>.json` (`crate::workbench`), and
+//! `playground::exercise::assemble` puts a bundle together. Marker comments
+//! name the file each part came from; `playground::diagnosis::SourceMap`
+//! reads them back.
 
 use std::fs;
 
 use anyhow::{Context, Result};
 use playground::diagnosis::{FILE_MARKER, INTERNAL, LEARNER_MARKER};
-use playground::{Edition, Mode, Request};
+pub use playground::exercise::assemble;
 
 use super::{Exercise, dir};
-
-/// Which half of the checks a bundle runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Half {
-    /// The scenarios, on std threads.
-    Scenarios,
-    /// The loom models (`--cfg loom`).
-    Models,
-}
-
-impl Half {
-    /// The runner request that builds and runs `code` as this half. Both
-    /// are debug builds: the loom runtime, which does nearly all the work of
-    /// a model, comes prebuilt without optimisation (the runner's
-    /// dependency set), so optimising the bundle saved about a fifth of a
-    /// model run and cost five times the compile (queue's models, loaded
-    /// 2-core machine: 1.8 s + 3.4 s in debug, 9.6 s + 2.5 s at opt-level 3).
-    pub fn request(self, code: String) -> Request {
-        let mut request = Request::new(code, Edition::E2024);
-        request.mode = Mode::Debug;
-        if self == Half::Models {
-            request.cfgs = vec!["loom".to_string()];
-        }
-        request
-    }
-}
 
 /// The files of the tail, in order: (module name, path under `exercises/`).
 fn parts(exercise: &Exercise) -> [(&'static str, String); 3] {
@@ -113,37 +90,6 @@ pub fn tail_of(learner: &str, files: &[(&str, String, String)]) -> String {
     out
 }
 
-/// The whole bundle: the learner's `source`, the `tail`, and the learner's
-/// source once more as a string, which the harness quotes lines from.
-pub fn assemble(source: &str, tail: &str) -> String {
-    let mut code = String::with_capacity(2 * source.len() + tail.len() + 64);
-    code.push_str(source);
-    if !source.ends_with('\n') {
-        code.push('\n');
-    }
-    code.push_str(tail);
-    code.push_str("const LEARNER_SOURCE: &str = ");
-    code.push_str(&raw_string(source));
-    code.push_str(";\n");
-    code
-}
-
-/// `text` as a raw string literal with enough `#`s that nothing in it ends it.
-pub fn raw_string(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '#' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let hashes = "#".repeat(longest + 1);
-    format!("r{hashes}\"{text}\"{hashes}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,11 +135,5 @@ mod tests {
             .unwrap();
         let map = SourceMap::of_bundle(&code);
         assert_eq!(map.locate(tail_start + checks_offset), Some(("exercises/checks/x.rs", 1)));
-    }
-
-    #[test]
-    fn raw_strings_survive_hashes_and_quotes() {
-        assert_eq!(raw_string("a \"# b"), "r##\"a \"# b\"##");
-        assert_eq!(raw_string("plain"), "r#\"plain\"#");
     }
 }

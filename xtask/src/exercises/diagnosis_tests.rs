@@ -98,6 +98,17 @@ fn a_report_the_program_explained_gets_no_second_explanation() {
 }
 
 #[test]
+fn a_check_stopped_after_an_explained_failure_is_explained_too() {
+    let run = ProcessOutput {
+        exit: Exit::TimedOut { limit: std::time::Duration::from_secs(10), activity: Activity::Busy },
+        stdout: "  first … FAILED\n\n✗ first\n  wrong total\n\n  second … ".into(),
+        stderr: String::new(),
+    };
+    let text = diagnosis::unexplained_exit(&run, &bank_map()).expect("the second check needs words");
+    assert!(text.starts_with("✗ second\n") && text.contains("busy loop"), "{text}");
+}
+
+#[test]
 fn a_deadlock_report_says_who_waits_where_and_what_the_pattern_means() {
     use playground::deadlock::{BlockedThread, DeadlockReport, Frame, WaitKind};
     let thread = |tid, waits_for, line| BlockedThread {
@@ -122,6 +133,71 @@ fn a_deadlock_report_says_who_waits_where_and_what_the_pattern_means() {
     assert!(text.contains("lock-order deadlock"), "{text}");
     let one = DeadlockReport { threads: vec![thread(1, WaitKind::Lock, 45)], ..report };
     assert!(diagnosis::explain_deadlock(&one, &bank_map()).contains("already holds it"));
+}
+
+#[test]
+fn the_checkers_own_waiting_thread_is_left_out_of_a_deadlock_report() {
+    use playground::deadlock::{BlockedThread, DeadlockReport, Frame, WaitKind};
+    // 10 learner lines, then the harness (internal) from bundle line 13,
+    // then the checks from line 113.
+    let mut code = "// learner\n".repeat(10);
+    code.push_str(&format!("{}exercises/src/bank.rs\n", diagnosis::LEARNER_MARKER));
+    code.push_str(&format!("{}exercises/checks/harness.rs{}\n", diagnosis::FILE_MARKER, diagnosis::INTERNAL));
+    code.push_str(&"// harness\n".repeat(99));
+    code.push_str(&format!("{}exercises/checks/bank.rs\n", diagnosis::FILE_MARKER));
+    let map = SourceMap::of_bundle(&code);
+    let frame = |function: &str, line| Frame {
+        function: function.into(),
+        file: "src/main.rs".into(),
+        line,
+        code: None,
+    };
+    let report = DeadlockReport {
+        threads: vec![
+            BlockedThread {
+                tid: 1,
+                name: Some("main".into()),
+                waits_for: WaitKind::Channel,
+                frames: vec![frame("run_scenario", 50), frame("main_scenarios", 60)],
+            },
+            BlockedThread {
+                tid: 2,
+                name: Some("scenario".into()),
+                waits_for: WaitKind::Lock,
+                frames: vec![
+                    frame("lock", 5),
+                    frame("transfer", 7),
+                    frame("expect_transfer", 120),
+                    frame("run_scenario", 55),
+                ],
+            },
+        ],
+        blocked_for: std::time::Duration::from_secs(1),
+        no_stacks: None,
+    };
+    let text = diagnosis::explain_deadlock(&report, &map);
+    assert!(text.starts_with("Deadlock: the thread running your code is asleep"), "{text}");
+    assert!(
+        !text.contains("harness.rs") && !text.contains("main waits"),
+        "the checker's thread is left out: {text}"
+    );
+    assert!(text.contains("scenario waits for a lock at exercises/src/bank.rs:5"), "{text}");
+    assert!(text.contains("called at exercises/checks/bank.rs:8"), "{text}");
+    assert!(text.contains("already holds it"), "{text}");
+}
+
+#[test]
+fn cargos_lines_around_rustcs_errors_are_no_errors_of_their_own() {
+    // play.rust-lang.org builds with cargo: its stderr adds a progress line
+    // before rustc's errors and a summary after them.
+    let cargo = format!(
+        "   Compiling playground v0.0.1 (/playground)\n{}warning: `playground` (bin \"playground\") generated 1 warning\nerror: could not compile `playground` (bin \"playground\") due to 1 previous error; 1 warning emitted\n",
+        CHECKS_ERROR.replace("error: aborting due to 1 previous error\n\n", "")
+    );
+    assert_eq!(
+        diagnosis::compile_errors(&cargo, &bank_map()),
+        diagnosis::compile_errors(CHECKS_ERROR, &bank_map())
+    );
 }
 
 #[test]

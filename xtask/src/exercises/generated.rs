@@ -49,7 +49,7 @@ pub fn parts(exercises: &[Exercise]) -> Vec<Part> {
     ];
     for e in exercises {
         parts.push(Part { path: format!("exercises/{}", e.test()), region: None, text: test_file(e) });
-        parts.push(Part { path: e.page(), region: Some(("<!-- ", " -->")), text: hints(e) });
+        parts.push(Part { path: e.page(), region: Some(("<!-- ", " -->")), text: workbench(e) });
     }
     parts
 }
@@ -117,13 +117,16 @@ fn solutions(exercises: &[Exercise]) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// The page's hints, one `<details>` each, so a reader opens one at a time.
-fn hints(e: &Exercise) -> String {
+/// The page's workbench line (the preprocessor turns it into the editor, see
+/// `crate::workbench::embed`) and its hints, one `<details class="fl-hint">`
+/// each: the workbench reveals them one at a time; without JavaScript a
+/// reader opens them one by one.
+fn workbench(e: &Exercise) -> String {
     let total = e.hints.len();
-    let mut out = String::new();
+    let mut out = format!("{}\n\n", crate::workbench::embed::line(e));
     for (n, hint) in e.hints.iter().enumerate() {
         out.push_str(&format!(
-            "<details>\n<summary>Hint {} of {total}</summary>\n\n{hint}\n\n</details>\n\n",
+            "<details class=\"fl-hint\">\n<summary>Hint {} of {total}</summary>\n\n{hint}\n\n</details>\n\n",
             n + 1
         ));
     }

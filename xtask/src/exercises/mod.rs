@@ -158,8 +158,9 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     file: Option<PathBuf>,
     /// Maintainers: rewrite the generated parts (lib.rs, Cargo.toml test
-    /// targets, tests/, the book's index, SUMMARY.md, Solutions and hints)
-    /// from exercises.toml, then check the exercises' files.
+    /// targets, tests/, the book's index, SUMMARY.md, Solutions, and each
+    /// page's workbench line and hints) from exercises.toml, then check the
+    /// exercises' files.
     #[arg(long, conflicts_with_all = ["id", "hint", "watch", "file", "corpus"])]
     sync: bool,
     /// Maintainers: run the fault corpus (every wrong solution rejected with
