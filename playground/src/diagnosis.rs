@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::deadlock::{DeadlockReport, WaitKind};
-use crate::limits::LimitHit;
+use crate::types::LimitHit;
 use crate::types::{Activity, Exit, ProcessOutput, seconds};
 
 /// The first line of a bundle's tail: `// @bundle-learner exercises/src/bank.rs`.
