@@ -501,6 +501,7 @@
             )
             : Promise.resolve(false);
         let reported = false;
+        /** Tells the page, once, that no playground answers. */
         function unreachable() {
             if (reported) return;
             reported = true;
