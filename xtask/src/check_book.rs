@@ -8,21 +8,27 @@ use anyhow::Result;
 
 use crate::test::{self, Check};
 
-/// The authoring steps, in `test`'s order: each one's failures explain the
-/// ones after it (a bad quiz fails the book build; the links are read from
-/// the built book).
-const AUTHORING: &[Check] = &[
-    test::EXERCISE_FILES,
-    test::QUIZZES,
-    test::BENCHMARK_CLAIMS,
-    test::SCHEDULER_PUZZLES,
-    test::BOOK_BUILD,
-    test::BOOK_SNIPPETS,
-    test::INTERNAL_LINKS,
-];
-
-/// Installs the book tools if needed, then runs the authoring steps.
+/// Installs the book tools if needed, then runs the authoring steps in
+/// `test`'s order (each one's failures explain the ones after it: a bad
+/// quiz fails the book build, and the links are read from the built book).
 pub fn run() -> Result<()> {
     crate::tools::install_book_tools()?;
-    test::run_checks(AUTHORING, false)
+    let mut checks: Vec<Check> = vec![
+        test::EXERCISE_FILES,
+        test::QUIZZES,
+        test::BENCHMARK_CLAIMS,
+        test::SCHEDULER_PUZZLES,
+        test::BOOK_BUILD,
+        test::BOOK_SNIPPETS,
+        test::INTERNAL_LINKS,
+    ];
+    // typos is a linter `test` installs with zizmor, minutes of compiling
+    // that an author's first edit should not wait for: spell-check when it
+    // is there, and say so when it is not.
+    if crate::tools::present("typos") {
+        checks.push(test::SPELLING);
+    } else {
+        println!("\n==> skipping spelling: typos is not installed (`cargo xtask install-tools` installs it)");
+    }
+    test::run_checks(&checks, false)
 }

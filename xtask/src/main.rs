@@ -54,9 +54,9 @@ enum Command {
     },
     /// The authoring checks, for the edit loop: exercise files, quizzes (with
     /// their Tracing programs and the answer-length limit), benchmark claims,
-    /// scheduler puzzles (without loom), the book build, its snippets and
-    /// links. No clippy, workspace tests, loom or browser: run `test` before
-    /// you push.
+    /// scheduler puzzles (without loom), the book build, its snippets, links
+    /// and spelling. No clippy, workspace tests, loom or browser: run `test`
+    /// before you push.
     CheckBook,
     /// Compile and run every Rust block of the book (part of `test`).
     Snippets,

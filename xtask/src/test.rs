@@ -26,6 +26,7 @@ pub const SCHEDULER_PUZZLES: Check = Check { name: "scheduler puzzles", slow: fa
 pub const BOOK_BUILD: Check = Check { name: "book build", slow: false, run: book::mdbook_build };
 pub const BOOK_SNIPPETS: Check = Check { name: "book snippets", slow: false, run: snippets::check };
 pub const INTERNAL_LINKS: Check = Check { name: "internal links", slow: false, run: links::check };
+pub const SPELLING: Check = Check { name: "spelling", slow: false, run: spelling };
 
 const CHECKS: &[Check] = &[
     Check { name: "external programs", slow: false, run: programs::check },
@@ -46,7 +47,7 @@ const CHECKS: &[Check] = &[
     BOOK_SNIPPETS,
     Check { name: "browser tests", slow: true, run: browser::check },
     INTERNAL_LINKS,
-    Check { name: "spelling", slow: false, run: spelling },
+    SPELLING,
     Check { name: "workflow lint", slow: false, run: workflows },
 ];
 
