@@ -126,7 +126,7 @@ fn loom() -> Result<()> {
 fn spelling() -> Result<()> {
     cmd::step("Spelling (typos)");
     cmd::run(
-        cmd::in_root("typos").args(["src", "README.md", "CONTRIBUTING.md"]),
+        cmd::in_root("typos").args(["src", "README.md", "CONTRIBUTING.md", "STYLE.md"]),
         "misspelling found: fix it, or add a real word to _typos.toml",
     )
 }
