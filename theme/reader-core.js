@@ -557,6 +557,7 @@
         blockEdition: blockEdition,
         PLAYGROUND_ORIGIN: PLAYGROUND_ORIGIN,
         PLAYGROUND_PROBE_MS: PLAYGROUND_PROBE_MS,
+        LOCAL_PLAYGROUND_HEADER: LOCAL_PLAYGROUND_HEADER,
         mayHaveLocalPlayground: mayHaveLocalPlayground,
         isLocalPlaygroundReply: isLocalPlaygroundReply,
         localPlaygroundPath: localPlaygroundPath,

@@ -3,6 +3,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const core = require('../reader-core.js');
 
 /** A reply as fetch resolves it: a status and headers. */
@@ -89,6 +91,14 @@ test('the local playground counts only with an OK answer carrying its header', (
     assert.equal(core.isLocalPlaygroundReply(reply(200, { 'X-Fearless-Playground': '0' })), false);
     assert.equal(core.isLocalPlaygroundReply(reply(404, { 'X-Fearless-Playground': '1' })), false);
     assert.equal(core.isLocalPlaygroundReply(undefined), false);
+});
+
+test('the header is the one cargo xtask serve sends with /meta/crates', () => {
+    // The other half of the contract, in the playground server's source.
+    const server = fs.readFileSync(path.join(__dirname, '../../playground/src/server/mod.rs'), 'utf8');
+    const sent = /headers_mut\(\)\s*\.insert\("([^"]+)",\s*HeaderValue::from_static\("1"\)\)/.exec(server);
+    assert.ok(sent, 'playground/src/server/mod.rs no longer sets the header the page probes for');
+    assert.equal(sent[1], core.LOCAL_PLAYGROUND_HEADER);
 });
 
 test('served by cargo xtask serve: snippets go to the same origin, with no note', async () => {
