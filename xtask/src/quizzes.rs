@@ -53,7 +53,8 @@ pub fn check(run_programs: bool) -> Result<()> {
     for (quiz, pages) in &embedded {
         if !quiz.exists() {
             for from in pages {
-                errors.push(format!("{}: embeds {} which does not exist", from.display(), quiz.display()));
+                let rel = quiz.strip_prefix(root).unwrap_or(quiz);
+                errors.push(format!("{}: embeds {}, which does not exist", from.display(), rel.display()));
             }
         }
     }
