@@ -3,14 +3,14 @@
 // pages` measures this). A prefetch has the lowest priority and never holds
 // up the page's own text.
 (function () {
-  'use strict';
-  if (document.querySelector('.quiz-placeholder') || typeof path_to_root !== 'string') {
-    return;
-  }
-  ['quiz/quiz-embed.iife.js', 'quiz/style.css'].forEach(function (file) {
-    var link = document.createElement('link');
-    link.rel = 'prefetch';
-    link.href = path_to_root + file;
-    document.head.appendChild(link);
-  });
+    'use strict';
+    if (document.querySelector('.quiz-placeholder') || typeof path_to_root !== 'string') {
+        return;
+    }
+    for (const file of ['quiz/quiz-embed.iife.js', 'quiz/style.css']) {
+        const link = document.createElement('link');
+        link.rel = 'prefetch';
+        link.href = path_to_root + file;
+        document.head.appendChild(link);
+    }
 })();

@@ -3,19 +3,25 @@
 // Saved edits, quiz progress, saved puzzles and play.rust-lang.org links live here as
 // plain functions over a storage object (anything with getItem / setItem /
 // removeItem / key / length, like `window.localStorage`), so that
-// `node --test theme/tests/` can check them with a fake storage. The DOM
-// wiring is in saved-edits.js, progress.js and playground-links.js.
+// `node --test theme/tests/` can check them with a fake storage; the local
+// playground's fetch rewrite takes the real fetch and timers as arguments for
+// the same reason. The DOM wiring is in head.hbs, saved-edits.js, progress.js
+// and playground-links.js.
 //
 // Loaded in the browser as a classic script (it defines `window.FearlessReader`)
-// and in node with `require` (it sets `module.exports`).
+// and in node with `require` (it sets `module.exports`). head.hbs loads it in
+// the page's <head>: the fetch rewrite must be in place before book.js runs,
+// and `additional-js` scripts (where it is listed too, so that mdBook copies
+// it) run after book.js.
 
 (function (root, factory) {
     'use strict';
-    const api = factory();
     if (typeof module === 'object' && module.exports) {
-        module.exports = api;
-    } else {
-        root.FearlessReader = api;
+        module.exports = factory();
+    } else if (!root.FearlessReader) {
+        // The page's second <script> tag for this file (book.toml's
+        // additional-js, after head.hbs's) finds it defined and does nothing.
+        root.FearlessReader = factory();
     }
 })(typeof self !== 'undefined' ? self : this, function () {
     'use strict';
@@ -555,6 +561,101 @@
         return fallback;
     }
 
+    // ------------------------------------------------------- local playground
+
+    // mdBook's book.js sends ▶ Run to play.rust-lang.org. When the page comes
+    // from `cargo xtask serve`, those requests go to that server instead, so
+    // snippets run without a network (playground/README.md); anywhere else
+    // they are left alone. head.hbs installs the wrapper before book.js runs.
+
+    /** Where book.js sends snippets. */
+    const PLAYGROUND_ORIGIN = 'https://play.rust-lang.org';
+    /** The header by which `cargo xtask serve`'s /meta/crates says "I am the local playground". */
+    const LOCAL_PLAYGROUND_HEADER = 'x-fearless-playground';
+    /** book.js gives up on /meta/crates after 6 s without telling the reader; so do we, telling them. */
+    const PLAYGROUND_PROBE_MS = 6000;
+
+    /**
+     * Whether a page at `loc` (a Location or URL) may have a local
+     * playground: only plain http on a loopback host. A published page
+     * (https, a real host) never probes for one.
+     */
+    function mayHaveLocalPlayground(loc) {
+        return loc.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(loc.hostname);
+    }
+
+    /** Whether the answer to the probe (`GET /meta/crates`) comes from our server. */
+    function isLocalPlaygroundReply(response) {
+        return Boolean(response && response.ok && response.headers.get(LOCAL_PLAYGROUND_HEADER) === '1');
+    }
+
+    /** The URL of a fetch's first argument (a string or a Request). */
+    function requestUrl(input) {
+        if (typeof input === 'string') return input;
+        return (input && input.url) || '';
+    }
+
+    /**
+     * The same-origin path a playground request goes to when the local
+     * playground answers (`/execute`, `/meta/crates`), or null for any other
+     * URL, which is never rewritten (including look-alike hosts).
+     */
+    function localPlaygroundPath(url) {
+        if (url.indexOf(PLAYGROUND_ORIGIN + '/') !== 0) return null;
+        return url.slice(PLAYGROUND_ORIGIN.length);
+    }
+
+    /**
+     * A `fetch` that sends play.rust-lang.org requests to the local
+     * playground when there is one, and reports once when none is reachable.
+     *
+     * `env`: `fetch` (the real one), `location` (the page's), `setTimeout`
+     * and `clearTimeout`, and `onUnreachable()`, called at most once: when
+     * book.js's crate list (`/meta/crates`, asked first on every page with
+     * a runnable block) fails, answers with an error, or takes longer than
+     * PLAYGROUND_PROBE_MS.
+     */
+    function playgroundFetch(env) {
+        const realFetch = env.fetch;
+        const local = mayHaveLocalPlayground(env.location)
+            ? realFetch('/meta/crates', { headers: { Accept: 'application/json' } }).then(
+                isLocalPlaygroundReply,
+                function () {
+                    return false;
+                },
+            )
+            : Promise.resolve(false);
+        let reported = false;
+        /** Tells the page, once, that no playground answers. */
+        function unreachable() {
+            if (reported) return;
+            reported = true;
+            env.onUnreachable();
+        }
+        return function (input, init) {
+            const path = localPlaygroundPath(requestUrl(input));
+            if (path === null) return realFetch(input, init);
+            const reply = local.then(function (isLocal) {
+                if (!isLocal) return realFetch(input, init);
+                return realFetch(path, Object.assign({}, init, { mode: 'same-origin' }));
+            });
+            if (path === '/meta/crates') {
+                const timer = env.setTimeout(unreachable, PLAYGROUND_PROBE_MS);
+                reply.then(
+                    function (response) {
+                        env.clearTimeout(timer);
+                        if (!response.ok) unreachable();
+                    },
+                    function () {
+                        env.clearTimeout(timer);
+                        unreachable();
+                    },
+                );
+            }
+            return reply;
+        };
+    }
+
     return {
         browserStorage: browserStorage,
         hashText: hashText,
@@ -587,5 +688,12 @@
         cratesMissingOnPlayground: cratesMissingOnPlayground,
         playgroundUrl: playgroundUrl,
         blockEdition: blockEdition,
+        PLAYGROUND_ORIGIN: PLAYGROUND_ORIGIN,
+        PLAYGROUND_PROBE_MS: PLAYGROUND_PROBE_MS,
+        LOCAL_PLAYGROUND_HEADER: LOCAL_PLAYGROUND_HEADER,
+        mayHaveLocalPlayground: mayHaveLocalPlayground,
+        isLocalPlaygroundReply: isLocalPlaygroundReply,
+        localPlaygroundPath: localPlaygroundPath,
+        playgroundFetch: playgroundFetch,
     };
 });

@@ -75,29 +75,8 @@ impl DepSet {
             .stderr(Stdio::inherit())
             .spawn()
             .context("starting `cargo build` for the snippet dependencies")?;
-        let mut crates = BTreeMap::new();
         let stdout = child.stdout.take().expect("piped stdout");
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            let Ok(msg) = serde_json::from_str::<Value>(&line) else { continue };
-            if msg["reason"] != "compiler-artifact" {
-                continue;
-            }
-            let Some(pkg) = msg["package_id"].as_str() else { continue };
-            let Some((name, version, package)) = wanted.get(pkg) else { continue };
-            let rlib = msg["filenames"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .find(|f| f.ends_with(".rlib"));
-            if let Some(rlib) = rlib {
-                crates.insert(
-                    name.clone(),
-                    Dep { rlib: rlib.into(), version: version.clone(), package: package.clone() },
-                );
-            }
-        }
+        let crates = built_rlibs(BufReader::new(stdout), &wanted)?;
         let status = child.wait()?;
         if !status.success() {
             bail!("building the snippet dependencies of `{package}` failed (see cargo's output above)");
@@ -133,12 +112,42 @@ impl DepSet {
     }
 }
 
-/// Package id → (crate name as code uses it, version, package name) of
-/// `package`'s normal dependencies.
-fn direct_dependencies(
-    metadata: &Value,
-    package: &str,
-) -> Result<BTreeMap<String, (String, String, String)>> {
+/// The rlib of each crate in `wanted` (by package id), read from cargo's
+/// `--message-format json` lines: `compiler-artifact` messages name the
+/// files a unit produced; build scripts and proc macros produce no rlib, and
+/// lines that are not JSON (none expected) are skipped.
+fn built_rlibs(messages: impl BufRead, wanted: &Wanted) -> Result<BTreeMap<String, Dep>> {
+    let mut crates = BTreeMap::new();
+    for line in messages.lines() {
+        let line = line?;
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else { continue };
+        if msg["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let Some(pkg) = msg["package_id"].as_str() else { continue };
+        let Some((name, version, package)) = wanted.get(pkg) else { continue };
+        let rlib = msg["filenames"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .find(|f| f.ends_with(".rlib"));
+        if let Some(rlib) = rlib {
+            crates.insert(
+                name.clone(),
+                Dep { rlib: rlib.into(), version: version.clone(), package: package.clone() },
+            );
+        }
+    }
+    Ok(crates)
+}
+
+/// Package id → (crate name as code uses it, version, package name).
+type Wanted = BTreeMap<String, (String, String, String)>;
+
+/// The [`Wanted`] entries of `package`'s normal dependencies, from
+/// `cargo metadata --format-version 1`.
+fn direct_dependencies(metadata: &Value, package: &str) -> Result<Wanted> {
     let packages = metadata["packages"].as_array().context("cargo metadata: no packages")?;
     let root = packages
         .iter()
@@ -195,4 +204,93 @@ fn command_output(cmd: &mut Command) -> Result<String> {
         bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(String::from_utf8(out.stdout)?)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Fed by cargo's own output, captured in `src/fixtures/`: `cargo metadata`
+    //! of this workspace cut down to the examples crate, its node of the
+    //! resolve graph and its dependencies' packages, and the messages of the
+    //! `snippet-deps` build (`--message-format json-render-diagnostics`).
+
+    use super::*;
+
+    const METADATA: &str = include_str!("fixtures/cargo-metadata-examples.json");
+    const BUILD: &str = include_str!("fixtures/cargo-build-snippet-deps.jsonl");
+
+    fn metadata() -> Value {
+        serde_json::from_str(METADATA).unwrap()
+    }
+
+    #[test]
+    fn the_examples_crates_normal_dependencies_are_wanted_by_the_name_code_uses() {
+        let wanted = direct_dependencies(&metadata(), "examples").unwrap();
+        let names: Vec<(&str, &str, &str)> =
+            wanted.values().map(|(n, v, p)| (n.as_str(), v.as_str(), p.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                ("arc_swap", "1.9.5", "arc-swap"),
+                ("crossbeam_channel", "0.5.17", "crossbeam-channel"),
+                ("dashmap", "6.2.1", "dashmap"),
+                ("libc", "0.2.191", "libc"),
+                ("loom", "0.7.3", "loom"),
+                ("parking_lot", "0.12.5", "parking_lot"),
+                ("serde_json", "1.0.154", "serde_json"),
+                ("tokio", "1.54.1", "tokio"),
+            ]
+        );
+        assert!(wanted.contains_key("registry+https://github.com/rust-lang/crates.io-index#loom@0.7.3"));
+    }
+
+    #[test]
+    fn dev_and_build_dependencies_are_not_offered_to_snippets() {
+        let mut metadata = metadata();
+        let deps = metadata["resolve"]["nodes"][0]["deps"].as_array_mut().unwrap();
+        for dep in deps.iter_mut() {
+            if dep["name"] == "loom" {
+                dep["dep_kinds"] = serde_json::json!([{ "kind": "dev", "target": null }]);
+            }
+            if dep["name"] == "libc" {
+                dep["dep_kinds"] = serde_json::json!([{ "kind": "build", "target": null }]);
+            }
+        }
+        let wanted = direct_dependencies(&metadata, "examples").unwrap();
+        let names: Vec<&str> = wanted.values().map(|(n, _, _)| n.as_str()).collect();
+        assert!(!names.contains(&"loom") && !names.contains(&"libc"), "{names:?}");
+        assert_eq!(names.len(), 6);
+    }
+
+    #[test]
+    fn a_package_not_in_the_workspace_is_named() {
+        let err = direct_dependencies(&metadata(), "no-such-crate").unwrap_err();
+        assert_eq!(err.to_string(), "no package `no-such-crate` in the workspace");
+        let err = direct_dependencies(&serde_json::json!({}), "examples").unwrap_err();
+        assert_eq!(err.to_string(), "cargo metadata: no packages");
+    }
+
+    #[test]
+    fn each_wanted_crate_gets_its_rlib_and_build_scripts_and_proc_macros_none() {
+        let wanted = direct_dependencies(&metadata(), "examples").unwrap();
+        let crates = built_rlibs(BUILD.as_bytes(), &wanted).unwrap();
+        assert_eq!(crates.len(), wanted.len(), "every direct dependency was built: {:?}", crates.keys());
+        let loom = &crates["loom"];
+        assert_eq!(
+            loom.rlib,
+            Path::new("/work/course/target/snippet-deps/snippet-deps/deps/libloom-65d7322051fc3d8d.rlib")
+        );
+        assert_eq!((loom.version.as_str(), loom.package.as_str()), ("0.7.3", "loom"));
+        assert_eq!(crates["crossbeam_channel"].package, "crossbeam-channel");
+        for dep in crates.values() {
+            assert!(dep.rlib.extension().is_some_and(|e| e == "rlib"), "{}", dep.rlib.display());
+        }
+    }
+
+    #[test]
+    fn lines_that_are_not_cargo_json_and_unwanted_crates_are_skipped() {
+        let wanted = direct_dependencies(&metadata(), "examples").unwrap();
+        let noisy = format!("warning: not JSON\n\n{BUILD}{{\"reason\":\"compiler-artifact\"}}\n");
+        assert_eq!(built_rlibs(noisy.as_bytes(), &wanted).unwrap().len(), 8);
+        assert!(built_rlibs(BUILD.as_bytes(), &Wanted::new()).unwrap().is_empty());
+    }
 }

@@ -165,21 +165,28 @@ pub fn processes_of(uid: u32) -> Vec<ProcInfo> {
     for entry in entries.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
         let Ok(status) = fs::read_to_string(entry.path().join("status")) else { continue };
-        let field = |name: &str| {
-            status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default().to_string()
-        };
-        let real_uid = field("Uid:").split_whitespace().next().and_then(|u| u.parse::<u32>().ok());
-        if real_uid != Some(uid) {
-            continue;
+        let (real_uid, info) = parse_status(pid, &status);
+        if real_uid == Some(uid) {
+            out.push(info);
         }
-        out.push(ProcInfo {
-            pid,
-            ppid: field("PPid:").parse().unwrap_or(0),
-            zombie: field("State:").starts_with('Z'),
-            threads: field("Threads:").parse().unwrap_or(1),
-        });
     }
     out
+}
+
+/// The real uid (the first of `Uid:`'s four) and what [`processes_of`]
+/// reports, from the text of `/proc/<pid>/status`. A missing field reads as
+/// the harmless default: parent 0, not a zombie, one thread.
+fn parse_status(pid: i32, status: &str) -> (Option<u32>, ProcInfo) {
+    let field =
+        |name: &str| status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default();
+    let real_uid = field("Uid:").split_whitespace().next().and_then(|u| u.parse::<u32>().ok());
+    let info = ProcInfo {
+        pid,
+        ppid: field("PPid:").parse().unwrap_or(0),
+        zombie: field("State:").starts_with('Z'),
+        threads: field("Threads:").parse().unwrap_or(1),
+    };
+    (real_uid, info)
 }
 
 /// Kills every process of `uid` and reaps the ones that were re-parented to
@@ -336,5 +343,39 @@ impl Drop for Sandbox {
         if self.uids.is_some() {
             let _ = fs::remove_dir_all(&self.runs_dir);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // `/proc/<pid>/status` captured on Linux 6.x: a running single-threaded
+    // process (root), a zombie (a `sleep` its parent never reaped), and a
+    // four-thread python run as uid 65534 (`setpriv --reuid=65534`).
+    const RUNNING: &str = include_str!("fixtures/proc-status-running.txt");
+    const ZOMBIE: &str = include_str!("fixtures/proc-status-zombie.txt");
+    const THREADS: &str = include_str!("fixtures/proc-status-threads.txt");
+
+    fn fields(info: ProcInfo) -> (i32, i32, bool, u64) {
+        (info.pid, info.ppid, info.zombie, info.threads)
+    }
+
+    #[test]
+    fn a_status_file_gives_the_real_uid_the_parent_the_state_and_the_threads() {
+        let (uid, info) = parse_status(7, RUNNING);
+        assert_eq!((uid, fields(info)), (Some(0), (7, 20869, false, 1)));
+        let (uid, info) = parse_status(8, ZOMBIE);
+        assert_eq!((uid, fields(info)), (Some(0), (8, 20873, true, 1)));
+        let (uid, info) = parse_status(9, THREADS);
+        assert_eq!((uid, fields(info)), (Some(65534), (9, 20916, false, 4)));
+    }
+
+    #[test]
+    fn the_real_uid_is_the_first_of_four_and_a_bad_file_belongs_to_no_one() {
+        let setuid = RUNNING.replace("Uid:\t0\t0\t0\t0", "Uid:\t1000\t0\t0\t0");
+        assert_eq!(parse_status(1, &setuid).0, Some(1000));
+        let (uid, info) = parse_status(1, "Name:\tgone\n");
+        assert_eq!((uid, fields(info)), (None, (1, 0, false, 1)));
     }
 }

@@ -3,6 +3,7 @@
 mod bench;
 mod book;
 mod browser;
+mod check_book;
 mod cmd;
 mod course;
 mod exercises;
@@ -52,6 +53,12 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// The authoring checks, for the edit loop: exercise files, quizzes (with
+    /// their Tracing programs and the answer-length limit), benchmark claims,
+    /// scheduler puzzles (without loom), the book build, its snippets, links
+    /// and spelling. No clippy, workspace tests, loom or browser: run `test`
+    /// before you push.
+    CheckBook,
     /// Compile and run every Rust block of the book (part of `test`).
     Snippets,
     /// Validate every quiz and run its Tracing programs (part of `test`).
@@ -110,6 +117,7 @@ fn main() {
         Command::Build => book::build(),
         Command::Serve { port } => book::serve(port),
         Command::Test { quick } => test::run(quick),
+        Command::CheckBook => check_book::run(),
         Command::Snippets => snippets::check(),
         Command::Quizzes => quizzes::check(true),
         Command::Programs => programs::check(),

@@ -53,7 +53,8 @@ pub fn check(run_programs: bool) -> Result<()> {
     for (quiz, pages) in &embedded {
         if !quiz.exists() {
             for from in pages {
-                errors.push(format!("{}: embeds {} which does not exist", from.display(), quiz.display()));
+                let rel = quiz.strip_prefix(root).unwrap_or(quiz);
+                errors.push(format!("{}: embeds {}, which does not exist", from.display(), rel.display()));
             }
         }
     }
@@ -257,5 +258,17 @@ mod tests {
     fn finds_first_error_line() {
         let stderr = "warning: unused\n --> src/main.rs:1:5\nerror[E0382]: borrow of moved value\n --> src/main.rs:7:20\n";
         assert_eq!(first_error_line(stderr), Some(7));
+    }
+
+    #[test]
+    fn first_error_line_reads_rustcs_real_output() {
+        // Captured from rustc 1.95 (`--edition 2015 --color never`): the
+        // error's snippet quotes other lines (6, 7) and a help suggests line
+        // 7, a warning follows with its own `-->`; the answer is the first
+        // error's primary line.
+        let moved = include_str!("quizzes/fixtures/rustc-moved-value.stderr");
+        assert_eq!(first_error_line(moved), Some(8));
+        let warning_only = include_str!("quizzes/fixtures/rustc-warning-only.stderr");
+        assert_eq!(first_error_line(warning_only), None, "a warning's `-->` is not an error's");
     }
 }

@@ -218,17 +218,22 @@ fn select(content: &str, selector: Option<&str>, rustdoc: bool) -> Result<String
 pub fn snippets() -> Result<Vec<Snippet>> {
     let mut out = Vec::new();
     for page in course::markdown_files()? {
-        let blocks = blocks(&page)?;
-        for (i, block) in blocks.iter().enumerate() {
-            if block.lang() != "rust" {
-                continue;
-            }
-            let shown_output =
-                blocks.get(i + 1).filter(|next| next.has("output")).map(|next| next.text.clone());
-            out.push(Snippet { block: block.clone(), shown_output });
-        }
+        out.extend(with_shown_output(&blocks(&page)?));
     }
     Ok(out)
+}
+
+/// The Rust blocks of one page, each with the `output` block right after it.
+fn with_shown_output(blocks: &[Block]) -> Vec<Snippet> {
+    let mut out = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if block.lang() != "rust" {
+            continue;
+        }
+        let shown_output = blocks.get(i + 1).filter(|next| next.has("output")).map(|next| next.text.clone());
+        out.push(Snippet { block: block.clone(), shown_output });
+    }
+    out
 }
 
 /// The book's default edition, from `book.toml`.
@@ -388,4 +393,163 @@ pub fn check() -> Result<()> {
     failures.fail_if_any(|n| format!("{n} of {} Rust blocks failed", snippets.len()))?;
     println!("all {} Rust blocks passed", snippets.len());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The snippet check reads our own sources: a page captured in
+    //! `fixtures/snippets/` (every block shape `src/` uses) and the file it
+    //! includes.
+
+    use super::*;
+
+    fn fixture_dir() -> PathBuf {
+        crate::paths::root().join("xtask/src/fixtures/snippets")
+    }
+
+    fn page_blocks() -> Vec<Block> {
+        blocks(&fixture_dir().join("page.md")).unwrap()
+    }
+
+    #[test]
+    fn a_page_is_read_into_blocks_with_their_line_words_and_includes() {
+        let blocks = page_blocks();
+        let shapes: Vec<(usize, Vec<&str>, bool)> = blocks
+            .iter()
+            .map(|b| (b.line, b.attrs.iter().map(String::as_str).collect(), b.included))
+            .collect();
+        assert_eq!(
+            shapes,
+            [
+                (5, vec!["rust"], true),
+                (9, vec!["text", "output"], false),
+                (15, vec!["rust", "ignore"], true),
+                (19, vec!["rust", "editable"], false),
+                (28, vec!["rust", "compile_fail", "E0499"], false),
+                (37, vec!["text"], false),
+                (41, vec!["rust", "edition2021", "should_panic"], false),
+                (51, vec!["text", "output"], false),
+                (55, vec!["rust", "no_run", "editable"], true),
+            ]
+        );
+        assert_eq!(blocks[0].page, Path::new("xtask/src/fixtures/snippets/page.md"));
+        assert_eq!(blocks[0].location(), "xtask/src/fixtures/snippets/page.md:5");
+    }
+
+    #[test]
+    fn rustdoc_include_shows_the_anchor_and_keeps_the_rest_as_hidden_lines() {
+        let text = &page_blocks()[0].text;
+        assert_eq!(
+            text,
+            "# use std::sync::Mutex;\n# \npub fn main() {\n    let total = Mutex::new(0);\n    \
+             *total.lock().unwrap() += 1;\n    *total.lock().unwrap() += 1;\n    \
+             println!(\"total: {}\", total.into_inner().unwrap());\n}\n# \n# pub fn twice() {}\n",
+            "markers of every anchor dropped, `counter_twice` not taken for `counter`"
+        );
+    }
+
+    #[test]
+    fn include_takes_only_the_anchor_or_the_line_range() {
+        let blocks = page_blocks();
+        assert_eq!(blocks[2].text, "    *total.lock().unwrap() += 1;\n");
+        assert_eq!(blocks[8].text, "pub fn main() {\n", "lines 3 and 4, the anchor marker dropped");
+        let file = fs::read_to_string(fixture_dir().join("counter.rs.txt")).unwrap();
+        assert_eq!(select(&file, Some("14:"), false).unwrap(), "pub fn twice() {}\n");
+        assert_eq!(select(&file, Some("1"), false).unwrap(), "use std::sync::Mutex;\n");
+        let missing = select(&file, Some("count"), false).unwrap_err();
+        assert_eq!(missing.to_string(), "no `ANCHOR: count`");
+        assert!(select(&file, Some("2:x"), false).is_err());
+    }
+
+    #[test]
+    fn a_missing_included_file_is_named_with_the_block() {
+        let dir = std::env::temp_dir().join(format!("xtask-snippets-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let page = dir.join("page.md");
+        fs::write(&page, "# P\n\n```rust\n{{#include nowhere.rs:x}}\n```\n").unwrap();
+        let err = format!("{:#}", blocks(&page).unwrap_err());
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("page.md:3") && err.contains("nowhere.rs is missing"), "{err}");
+    }
+
+    #[test]
+    fn hidden_lines_are_unmarked_as_mdbook_does() {
+        assert_eq!(
+            strip_hidden("# use std::sync::Mutex;\n#\n    # let x = 1;\nkept\n"),
+            "use std::sync::Mutex;\n\n    let x = 1;\nkept\n"
+        );
+        assert_eq!(
+            strip_hidden("##[derive(Debug)]\n#[test]\n#![allow(unused)]\n"),
+            "#[derive(Debug)]\n#[test]\n#![allow(unused)]\n"
+        );
+    }
+
+    #[test]
+    fn each_rust_block_gets_the_output_block_right_after_it_and_no_other() {
+        let snippets = with_shown_output(&page_blocks());
+        let shown: Vec<(usize, Option<&str>)> =
+            snippets.iter().map(|s| (s.block.line, s.shown_output.as_deref())).collect();
+        assert_eq!(
+            shown,
+            [
+                (5, Some("total: 2\n")),
+                (15, None),
+                (19, None),
+                (28, None),
+                (41, Some("Poisoned 1\n")),
+                (55, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_code_rustc_sees_has_hidden_lines_and_a_main() {
+        let snippets = with_shown_output(&page_blocks());
+        let fragment = &snippets[3];
+        assert_eq!(
+            fragment.code(),
+            "fn main() {\nuse std::sync::Mutex;\nlet mut v = vec![1];\nlet a = &mut v;\nlet b = &mut v;\n\
+             a.push(2);\nb.push(3);\n\n}\n"
+        );
+        let with_main = &snippets[4];
+        assert!(
+            with_main
+                .code()
+                .starts_with("#[derive(Debug)]\nstruct Poisoned;\n\nfn main() {\n    let hidden = 1;")
+        );
+        assert_eq!(with_main.edition(Edition::E2024).unwrap(), Edition::E2021);
+        assert_eq!(snippets[0].edition(Edition::E2024).unwrap(), Edition::E2024);
+    }
+
+    #[test]
+    fn only_whole_self_contained_programs_are_editable_and_they_must_be() {
+        let blocks = page_blocks();
+        editable_rules(&blocks[3]).expect("a whole program marked editable");
+        editable_rules(&blocks[0]).expect("an included program, not editable");
+        editable_rules(&blocks[4]).expect("a fragment with hidden lines, not editable");
+        let included = editable_rules(&blocks[8]).unwrap_err().to_string();
+        assert!(included.contains("drop `editable`"), "{included}");
+        let mut unmarked = blocks[3].clone();
+        unmarked.attrs.retain(|a| a != "editable");
+        let err = editable_rules(&unmarked).unwrap_err().to_string();
+        assert!(err.contains("mark it `editable`"), "{err}");
+        let mut no_main = blocks[3].clone();
+        no_main.text = "let x = 1;\n".into();
+        let err = editable_rules(&no_main).unwrap_err().to_string();
+        assert!(err.contains("without `fn main`"), "{err}");
+    }
+
+    #[test]
+    fn shown_lines_must_each_appear_in_the_output() {
+        let stderr =
+            "error[E0499]: cannot borrow `v` as mutable more than once at a time   \n --> src/main.rs:4:9\n";
+        lines_appear(
+            "error[E0499]: cannot borrow `v` as mutable more than once at a time\n\n",
+            stderr,
+            "stderr",
+        )
+        .unwrap();
+        let err = lines_appear("error[E0502]: nope", stderr, "rustc's stderr").unwrap_err().to_string();
+        assert!(err.contains("error[E0502]: nope") && err.contains("rustc's stderr"), "{err}");
+    }
 }

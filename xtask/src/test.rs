@@ -10,42 +10,60 @@ use crate::{
     tools, workbench,
 };
 
-/// One check.
-struct Check {
-    name: &'static str,
+/// One check: a step of `test` (and of `check-book` when it is one an
+/// author needs after editing a page or a quiz).
+pub struct Check {
+    pub name: &'static str,
     slow: bool,
     run: fn() -> Result<()>,
 }
+
+pub const EXERCISE_FILES: Check =
+    Check { name: "exercise files", slow: false, run: exercises::check_consistency };
+pub const QUIZZES: Check = Check { name: "quizzes", slow: false, run: || quizzes::check(true) };
+pub const BENCHMARK_CLAIMS: Check = Check { name: "benchmark claims", slow: false, run: bench::check };
+pub const SCHEDULER_PUZZLES: Check = Check { name: "scheduler puzzles", slow: false, run: puzzles::check };
+pub const BOOK_BUILD: Check = Check { name: "book build", slow: false, run: book::mdbook_build };
+pub const BOOK_SNIPPETS: Check = Check { name: "book snippets", slow: false, run: snippets::check };
+pub const INTERNAL_LINKS: Check = Check { name: "internal links", slow: false, run: links::check };
+pub const SPELLING: Check = Check { name: "spelling", slow: false, run: spelling };
 
 const CHECKS: &[Check] = &[
     Check { name: "external programs", slow: false, run: programs::check },
     Check { name: "tools and packages", slow: false, run: tools_and_packages },
     Check { name: "formatting", slow: false, run: fmt },
-    Check { name: "exercise files", slow: false, run: exercises::check_consistency },
+    EXERCISE_FILES,
     Check { name: "clippy", slow: false, run: clippy },
     Check { name: "workspace tests", slow: false, run: workspace_tests },
     Check { name: "loom model checks", slow: true, run: loom },
     Check { name: "exercises", slow: false, run: exercises::check_solutions },
     Check { name: "fault corpus", slow: true, run: exercises::check_corpus },
     Check { name: "exercise workbench", slow: false, run: workbench::check },
-    Check { name: "quizzes", slow: false, run: || quizzes::check(true) },
-    Check { name: "benchmark claims", slow: false, run: bench::check },
+    QUIZZES,
+    BENCHMARK_CLAIMS,
     Check { name: "reader scripts", slow: false, run: reader::check_scripts },
-    Check { name: "scheduler puzzles", slow: false, run: puzzles::check },
-    Check { name: "book build", slow: false, run: book::mdbook_build },
+    SCHEDULER_PUZZLES,
+    BOOK_BUILD,
     Check { name: "exercises zip", slow: false, run: takeaway::check },
-    Check { name: "book snippets", slow: false, run: snippets::check },
+    BOOK_SNIPPETS,
     Check { name: "browser tests", slow: true, run: browser::check },
-    Check { name: "internal links", slow: false, run: links::check },
-    Check { name: "spelling", slow: false, run: spelling },
+    INTERNAL_LINKS,
+    SPELLING,
     Check { name: "workflow lint", slow: false, run: workflows },
 ];
 
 /// Runs the checks; `quick` skips the slow ones.
 pub fn run(quick: bool) -> Result<()> {
+    run_checks(CHECKS, quick)
+}
+
+/// Runs `checks` in order, each timed, stopping at the first failure
+/// (which names the check); `quick` skips the slow ones. Ends with the
+/// timings and the closing line CI reads.
+pub fn run_checks(checks: &[Check], quick: bool) -> Result<()> {
     let started = Instant::now();
     let mut timings = Vec::new();
-    for check in CHECKS {
+    for check in checks {
         if quick && check.slow {
             println!("\n==> skipping {} (--quick)", check.name);
             continue;
@@ -109,7 +127,7 @@ fn loom() -> Result<()> {
 fn spelling() -> Result<()> {
     cmd::step("Spelling (typos)");
     cmd::run(
-        cmd::in_root("typos").args(["src", "README.md", "CONTRIBUTING.md"]),
+        cmd::in_root("typos").args(["src", "README.md", "CONTRIBUTING.md", "STYLE.md"]),
         "misspelling found: fix it, or add a real word to _typos.toml",
     )
 }

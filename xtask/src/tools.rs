@@ -192,7 +192,7 @@ pub fn ensure_packages(packages: &[&Package], what: &str) -> Result<bool> {
 
 /// Whether a program is there: an absolute path exists, or a bare name is
 /// found on PATH.
-fn present(bin: &str) -> bool {
+pub fn present(bin: &str) -> bool {
     if bin.contains('/') {
         return Path::new(bin).exists();
     }

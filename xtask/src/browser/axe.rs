@@ -105,3 +105,33 @@ pub async fn run(b: &Browser, axe: &str) -> Result<Vec<Violation>> {
     .await
     .context("running axe-core")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed lock file, as `npm install --package-lock-only` wrote it.
+    const LOCK: &str = include_str!("../../axe/package-lock.json");
+
+    #[test]
+    fn the_lock_file_pins_axe_core_with_a_sha512() {
+        let (version, integrity) = pinned(LOCK).unwrap();
+        let manifest: Value = serde_json::from_str(include_str!("../../axe/package.json")).unwrap();
+        assert_eq!(manifest["dependencies"]["axe-core"], version.as_str(), "package.json and its lock agree");
+        assert!(integrity.starts_with("sha512-") && integrity.len() > 80, "{integrity}");
+    }
+
+    #[test]
+    fn a_lock_without_axe_core_or_its_hash_says_how_to_fix_it() {
+        let mut lock: Value = serde_json::from_str(LOCK).unwrap();
+        lock["packages"]["node_modules/axe-core"]["integrity"] = json!("sha1-abc");
+        let err = pinned(&lock.to_string()).unwrap_err().to_string();
+        assert!(err.contains("npm install --package-lock-only"), "{err}");
+        lock["packages"] = json!({});
+        assert_eq!(
+            pinned(&lock.to_string()).unwrap_err().to_string(),
+            "the lock file pins no axe-core version"
+        );
+        assert!(pinned("<html>").unwrap_err().to_string().contains("is not JSON"));
+    }
+}

@@ -320,3 +320,24 @@ fn a_loom_data_race_names_both_accesses_and_the_orderings() {
     );
     assert!(model.starts_with("✗ a thread and main each add one") && model.contains("data race"), "{model}");
 }
+
+#[test]
+fn every_explanation_the_harness_prints_is_one_the_runner_side_recognises() {
+    // The harness marks a failed check with `✗ `; `unexplained_exit` looks for
+    // `diagnosis::FAILED_MARK` to know the program explained itself. If the two
+    // drift, every failure gets a second, wrong explanation from the runner.
+    let scenario = harness::Scenario { name: "two_threads_add_one_each", kind: Kind::Threads, run: || {} };
+    let panicked = harness::Outcome::Failed(vec![record("exercises/src/bank.rs", 12, "boom")]);
+    let hung = harness::Outcome::Hung { busy: Some(false), panics: Vec::new() };
+    for outcome in [panicked, hung] {
+        let text = harness::explain_outcome(&scenario, &outcome).expect("a failure is explained");
+        assert!(text.starts_with(diagnosis::FAILED_MARK), "{text}");
+        let run = ProcessOutput {
+            exit: Exit::Code(1),
+            stdout: format!("  two threads add one each … FAILED\n\n{text}\n"),
+            stderr: String::new(),
+        };
+        assert_eq!(diagnosis::unexplained_exit(&run, &bank_map()), None, "{text}");
+    }
+    assert!(harness::explain_outcome(&scenario, &harness::Outcome::Passed).is_none());
+}
