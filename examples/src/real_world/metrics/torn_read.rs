@@ -55,45 +55,30 @@ impl OrderedStats {
 }
 // ANCHOR_END: ordered
 
-/// Errors read first, but everything `Relaxed`: the order of the loads
-/// alone promises nothing (the loom model below finds the bad pair).
-#[derive(Default)]
-pub struct ErrorsFirstRelaxed {
+/// Errors read first, every operation with one `ordering`. With `Relaxed`
+/// the order of the loads alone promises nothing (the loom model below finds
+/// the bad pair). With `SeqCst` (what Go's atomics always are) all threads
+/// agree on one order of the four operations, so a reader that sees an
+/// error also sees its request (the loom model below checks it).
+pub struct ErrorsFirst {
     requests: AtomicU64,
     errors: AtomicU64,
+    ordering: Ordering,
 }
 
-impl ErrorsFirstRelaxed {
+impl ErrorsFirst {
+    pub fn new(ordering: Ordering) -> Self {
+        Self { requests: AtomicU64::new(0), errors: AtomicU64::new(0), ordering }
+    }
+
     pub fn record_error(&self) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        self.errors.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, self.ordering);
+        self.errors.fetch_add(1, self.ordering);
     }
 
     pub fn snapshot(&self) -> (u64, u64) {
-        let errors = self.errors.load(Ordering::Relaxed);
-        let requests = self.requests.load(Ordering::Relaxed);
-        (requests, errors)
-    }
-}
-
-/// Errors read first, every operation `SeqCst` (what Go's atomics always
-/// are): all threads agree on one order of the four operations, so a reader
-/// that sees an error also sees its request (the loom model below checks it).
-#[derive(Default)]
-pub struct ErrorsFirstSeqCst {
-    requests: AtomicU64,
-    errors: AtomicU64,
-}
-
-impl ErrorsFirstSeqCst {
-    pub fn record_error(&self) {
-        self.requests.fetch_add(1, Ordering::SeqCst);
-        self.errors.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub fn snapshot(&self) -> (u64, u64) {
-        let errors = self.errors.load(Ordering::SeqCst);
-        let requests = self.requests.load(Ordering::SeqCst);
+        let errors = self.errors.load(self.ordering);
+        let requests = self.requests.load(self.ordering);
         (requests, errors)
     }
 }
@@ -118,12 +103,11 @@ mod tests {
         let ordered = OrderedStats::default();
         ordered.record_error();
         assert_eq!(ordered.snapshot(), (1, 1));
-        let relaxed = ErrorsFirstRelaxed::default();
-        relaxed.record_error();
-        assert_eq!(relaxed.snapshot(), (1, 1));
-        let seq_cst = ErrorsFirstSeqCst::default();
-        seq_cst.record_error();
-        assert_eq!(seq_cst.snapshot(), (1, 1));
+        for ordering in [Ordering::Relaxed, Ordering::SeqCst] {
+            let errors_first = ErrorsFirst::new(ordering);
+            errors_first.record_error();
+            assert_eq!(errors_first.snapshot(), (1, 1));
+        }
     }
 }
 
@@ -131,23 +115,56 @@ mod tests {
 /// the update and errors from after it: 1 error out of 0 requests.
 #[cfg(all(test, loom))]
 mod loom {
-    use super::{AtomicStats, ErrorsFirstRelaxed, ErrorsFirstSeqCst, OrderedStats};
+    use super::{AtomicStats, ErrorsFirst, OrderedStats, Ordering};
     use ::loom::sync::Arc;
     use ::loom::thread;
+
+    /// The two operations every variant has.
+    trait Pair: Send + Sync + 'static {
+        fn record_error(&self);
+        fn snapshot(&self) -> (u64, u64);
+    }
+
+    macro_rules! pair {
+        ($($stats:ty),*) => {$(
+            impl Pair for $stats {
+                fn record_error(&self) {
+                    <$stats>::record_error(self)
+                }
+                fn snapshot(&self) -> (u64, u64) {
+                    <$stats>::snapshot(self)
+                }
+            }
+        )*};
+    }
+    pair!(AtomicStats, OrderedStats, ErrorsFirst);
+
+    /// `writers` threads record an error each while this one takes a
+    /// snapshot, in every interleaving: the snapshot must not show more
+    /// errors than requests, and once the writers are joined both counts
+    /// are exact.
+    fn snapshot_during_writes(stats: impl Fn() -> Box<dyn Pair> + Sync + Send + 'static, writers: u64) {
+        ::loom::model(move || {
+            let stats: Arc<Box<dyn Pair>> = Arc::new(stats());
+            let handles: Vec<_> = (0..writers)
+                .map(|_| {
+                    let stats = Arc::clone(&stats);
+                    thread::spawn(move || stats.record_error())
+                })
+                .collect();
+            let (requests, errors) = stats.snapshot();
+            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
+            for handle in handles {
+                handle.join().unwrap();
+            }
+            assert_eq!(stats.snapshot(), (writers, writers));
+        });
+    }
 
     #[test]
     #[should_panic(expected = "more errors than requests")]
     fn one_by_one_reads_can_see_an_impossible_pair() {
-        ::loom::model(|| {
-            let stats = Arc::new(AtomicStats::default());
-            let writer = {
-                let stats = Arc::clone(&stats);
-                thread::spawn(move || stats.record_error())
-            };
-            let (requests, errors) = stats.snapshot();
-            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
-            writer.join().unwrap();
-        });
+        snapshot_during_writes(|| Box::new(AtomicStats::default()), 1);
     }
 
     /// Reading `errors` first is not enough on its own: with `Relaxed`,
@@ -155,16 +172,7 @@ mod loom {
     #[test]
     #[should_panic(expected = "more errors than requests")]
     fn errors_first_with_relaxed_can_still_see_an_impossible_pair() {
-        ::loom::model(|| {
-            let stats = Arc::new(ErrorsFirstRelaxed::default());
-            let writer = {
-                let stats = Arc::clone(&stats);
-                thread::spawn(move || stats.record_error())
-            };
-            let (requests, errors) = stats.snapshot();
-            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
-            writer.join().unwrap();
-        });
+        snapshot_during_writes(|| Box::new(ErrorsFirst::new(Ordering::Relaxed)), 1);
     }
 
     /// Everything `SeqCst`, errors first: in every interleaving, with two
@@ -172,41 +180,13 @@ mod loom {
     /// `AcqRel`, so a pass here holds for real `SeqCst` too.)
     #[test]
     fn errors_first_with_seq_cst_never_sees_more_errors() {
-        ::loom::model(|| {
-            let stats = Arc::new(ErrorsFirstSeqCst::default());
-            let writers: Vec<_> = (0..2)
-                .map(|_| {
-                    let stats = Arc::clone(&stats);
-                    thread::spawn(move || stats.record_error())
-                })
-                .collect();
-            let (requests, errors) = stats.snapshot();
-            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
-            for writer in writers {
-                writer.join().unwrap();
-            }
-            assert_eq!(stats.snapshot(), (2, 2));
-        });
+        snapshot_during_writes(|| Box::new(ErrorsFirst::new(Ordering::SeqCst)), 2);
     }
 
     /// Release on the error, Acquire on reading it, errors first: in every
     /// interleaving, with two writers, `errors <= requests`.
     #[test]
     fn errors_first_with_acquire_release_never_sees_more_errors() {
-        ::loom::model(|| {
-            let stats = Arc::new(OrderedStats::default());
-            let writers: Vec<_> = (0..2)
-                .map(|_| {
-                    let stats = Arc::clone(&stats);
-                    thread::spawn(move || stats.record_error())
-                })
-                .collect();
-            let (requests, errors) = stats.snapshot();
-            assert!(errors <= requests, "more errors than requests: {errors} > {requests}");
-            for writer in writers {
-                writer.join().unwrap();
-            }
-            assert_eq!(stats.snapshot(), (2, 2));
-        });
+        snapshot_during_writes(|| Box::new(OrderedStats::default()), 2);
     }
 }
